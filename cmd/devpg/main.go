@@ -1,0 +1,164 @@
+// Command devpg runs a command beside a private Postgres, for `make run` and
+// `make test` on a machine that has Postgres binaries but no server set up.
+//
+//	devpg [-test] [-data DIR] -- command [args...]
+//
+// Without -test it uses DATABASE_URL when set; otherwise it starts (or
+// reuses) a persistent cluster under DIR (default .data/pg), creates the
+// "procure" database and exports DATABASE_URL. With -test it uses
+// TEST_DATABASE_URL when set; otherwise it starts a throwaway cluster
+// (fsync off) and exports TEST_DATABASE_URL. Either way, when the command
+// ends, the server devpg started is stopped. Ctrl-C and SIGTERM go to the
+// command first; Postgres stops after it.
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/procure-app/procure/internal/devpg"
+)
+
+func main() {
+	test := flag.Bool("test", false, "throwaway cluster for the test suite; exports TEST_DATABASE_URL")
+	data := flag.String("data", ".data/pg", "data directory of the persistent development cluster")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: devpg [-test] [-data DIR] -- command [args...]")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() == 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("component", "devpg")
+	code, err := run(log, *test, *data, flag.Args())
+	if err != nil {
+		log.Error(err.Error())
+		if code == 0 {
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+func run(log *slog.Logger, test bool, dataDir string, argv []string) (int, error) {
+	envVar := "DATABASE_URL"
+	if test {
+		envVar = "TEST_DATABASE_URL"
+	}
+	if os.Getenv(envVar) != "" {
+		log.Info("using the database in " + envVar + "; no private Postgres started")
+		return runCommand(argv, nil)
+	}
+	bin, err := devpg.Finder{}.BinDir()
+	if err != nil {
+		return 1, err
+	}
+	runner, err := devpg.RunnerForRoot()
+	if err != nil {
+		return 1, err
+	}
+	c := &devpg.Cluster{BinDir: bin, Runner: runner, Fast: test}
+	if test {
+		tmp, err := os.MkdirTemp("", "procure-testpg-")
+		if err != nil {
+			return 1, err
+		}
+		defer os.RemoveAll(tmp)
+		if err := os.Chmod(tmp, 0o755); err != nil { // the unprivileged runner must reach data/
+			return 1, err
+		}
+		c.DataDir = filepath.Join(tmp, "data")
+	} else {
+		c.DataDir, err = filepath.Abs(dataDir)
+		if err != nil {
+			return 1, err
+		}
+		if err := os.MkdirAll(filepath.Dir(c.DataDir), 0o755); err != nil {
+			return 1, err
+		}
+		if !runner.CanReach(c.DataDir) {
+			// e.g. a clone under /root (0700): the runner cannot open it.
+			sum := sha256.Sum256([]byte(c.DataDir))
+			alt := filepath.Join("/var/tmp", "procure-pg-"+hex.EncodeToString(sum[:6]))
+			log.Warn("the Postgres user cannot reach the data folder; keeping the cluster elsewhere",
+				"wanted", c.DataDir, "using", alt, "user", runner.Name)
+			c.DataDir = alt
+		}
+	}
+	if !c.Initialized() {
+		log.Info("creating a Postgres cluster", "data", c.DataDir, "bin", bin)
+		if err := c.Init(); err != nil {
+			return 1, err
+		}
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err = c.Start(ctx)
+	cancel()
+	if err != nil {
+		return 1, err
+	}
+	defer func() {
+		if err := c.Stop(); err != nil {
+			log.Error(err.Error())
+		}
+	}()
+	if !test {
+		if err := c.CreateDatabase("procure"); err != nil {
+			return 1, err
+		}
+	}
+	url := c.URL("procure")
+	if test {
+		url = c.URL("postgres")
+	}
+	log.Info("Postgres ready", "addr", c.Addr(), "data", c.DataDir, "env", envVar)
+	return runCommand(argv, []string{envVar + "=" + url})
+}
+
+// runCommand runs argv in its own process group with extra environment and
+// relays SIGINT/SIGTERM to that group, so the command shuts down first and
+// Postgres after it. It returns the command's exit code.
+func runCommand(argv []string, env []string) (int, error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = append(os.Environ(), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return 127, fmt.Errorf("start %s: %w", argv[0], err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		select {
+		case s := <-sigs:
+			_ = syscall.Kill(-cmd.Process.Pid, s.(syscall.Signal))
+		case err := <-done:
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+					return 128 + int(ws.Signal()), nil
+				}
+				return exit.ExitCode(), nil
+			}
+			if err != nil {
+				return 1, err
+			}
+			return 0, nil
+		}
+	}
+}

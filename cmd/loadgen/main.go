@@ -1,0 +1,416 @@
+// Command loadgen measures the two hot paths under load on loopback: the
+// catalogue page for a location with a search term, and submitting a
+// 20-line cart. It seeds a large dataset once (store.DefaultBenchSizes),
+// serves the real router in-process on a loopback port, signs in one
+// office admin per connection, and reports requests per second and
+// latency percentiles. `make bench` runs it against a private Postgres
+// under .data/benchpg (kept between runs).
+//
+// The reports scenario times each reconciliation report, one request at a
+// time as a finance user opens it, for last quarter over every vendor and
+// location and for one location, over 5,000,000 invoice lines.
+//
+//	loadgen [-conns 32] [-duration 20s] [-runs 2] [-scenario all|catalogue|submit|reports]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/procure-app/procure/internal/auth"
+	"github.com/procure-app/procure/internal/procure"
+	"github.com/procure-app/procure/internal/server"
+	"github.com/procure-app/procure/internal/store"
+)
+
+const password = "bench-password-2026"
+
+// terms are what people type to find a product: a model number, a size
+// and colour, a product and its variant. Single broad words ("paper")
+// match a tenth of the catalogue; see -broad.
+var terms = []string{"model 123", "a4 eco", "toner cartridge xl model 45", "blue model 7", "stapler pro", "model 9001",
+	"usb cable mini", "coffee beans large model 3", "bi-0420", "notebook basic model 88"}
+
+func main() {
+	conns := flag.Int("conns", 32, "concurrent connections (one signed-in office admin each)")
+	duration := flag.Duration("duration", 20*time.Second, "length of each measured run")
+	runs := flag.Int("runs", 2, "measured runs per scenario")
+	scenario := flag.String("scenario", "all", "all, catalogue, submit or reports")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and load) to this file")
+	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err == nil {
+			_ = pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
+	if err := run(*conns, *duration, *runs, *scenario); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		pprof.StopCPUProfile()
+		os.Exit(1)
+	}
+}
+
+func run(conns int, duration time.Duration, runs int, scenario string) error {
+	ctx := context.Background()
+	dbURL := os.Getenv("DATABASE_URL")
+	if dbURL == "" {
+		return errors.New("DATABASE_URL is not set (make bench provides it)")
+	}
+	m, err := store.OpenMigration(dbURL)
+	if err != nil {
+		return err
+	}
+	if err := m.Up(); err != nil {
+		return err
+	}
+	_ = m.Close()
+	cfg, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		return err
+	}
+	cfg.MaxConns = int32(min(conns+8, 60))
+	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30s"
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	st := store.New(pool)
+	hasher, err := auth.NewHasher()
+	if err != nil {
+		return err
+	}
+	seeded, err := st.BenchSeeded(ctx)
+	if err != nil {
+		return err
+	}
+	if !seeded {
+		fmt.Println("seeding the benchmark dataset (once; kept under .data/benchpg):")
+		hash, err := hasher.Hash(ctx, password)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		// A generous timeout: the million order lines take a while.
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
+		defer cancel()
+		seedPool, err := pgxpool.New(sctx, dbURL)
+		if err != nil {
+			return err
+		}
+		if err := store.New(seedPool).SeedBench(sctx, store.DefaultBenchSizes, hash, time.Now()); err != nil {
+			seedPool.Close()
+			return err
+		}
+		seedPool.Close()
+		fmt.Printf("seeded in %s\n", time.Since(start).Round(time.Second))
+	}
+	if scenario == "all" || scenario == "reports" {
+		ok, err := st.BenchInvoicesSeeded(ctx)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Println("seeding the benchmark invoices (once; 5,000,000 invoice lines):")
+			hash, err := hasher.Hash(ctx, password)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			sctx, cancel := context.WithTimeout(ctx, 60*time.Minute)
+			defer cancel()
+			seedPool, err := pgxpool.New(sctx, dbURL)
+			if err != nil {
+				return err
+			}
+			err = store.New(seedPool).SeedBenchInvoices(sctx, store.BenchInvoiceRounds, hash)
+			seedPool.Close()
+			if err != nil {
+				return err
+			}
+			fmt.Printf("seeded in %s\n", time.Since(start).Round(time.Second))
+		}
+	}
+	sessions, stop := server.NewSessions(pool, false, 12*time.Hour)
+	defer stop()
+	srv, err := server.New(server.Deps{Store: st, Hasher: hasher, Sessions: sessions,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{Handler: srv.Routes(), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = httpSrv.Serve(ln) }()
+	defer httpSrv.Close()
+	base := "http://" + ln.Addr().String()
+
+	if scenario == "reports" {
+		return reportBench(ctx, st, base, runs)
+	}
+	if conns > store.DefaultBenchSizes.Users {
+		conns = store.DefaultBenchSizes.Users
+	}
+	clients, err := signIn(base, conns)
+	if err != nil {
+		return err
+	}
+	for _, c := range clients {
+		u, _, err := st.UserCredentials(ctx, store.BenchUserEmail(c.n))
+		if err != nil {
+			return err
+		}
+		c.userID, c.locationID = u.ID, u.Locations[0]
+	}
+	fmt.Printf("%d signed-in office admins, %s per run, %d runs\n", conns, duration, runs)
+	if scenario == "all" || scenario == "catalogue" {
+		for r := 1; r <= runs; r++ {
+			res := measure(clients, duration, func(c *client, i int) error {
+				term := terms[(c.n+i)%len(terms)]
+				return c.get(base + "/catalogue?q=" + url.QueryEscape(term))
+			})
+			fmt.Printf("catalogue (search)  run %d: %s\n", r, res)
+		}
+	}
+	if scenario == "all" {
+		if err := reportBench(ctx, st, base, runs); err != nil {
+			return err
+		}
+	}
+	if scenario == "all" || scenario == "submit" {
+		stamp := time.Now().UnixNano()
+		for r := 1; r <= runs; r++ {
+			res := measureWithSetup(clients, duration,
+				func(c *client, i int) error {
+					return st.RefillBenchCart(ctx, c.userID, c.locationID, 20, i*len(clients)+c.n)
+				},
+				func(c *client, i int) error {
+					key := fmt.Sprintf("loadgen-%d-%02d-%d-%06d", stamp, c.n, r, i)
+					return c.post(base+"/cart/submit", url.Values{"location": {fmt.Sprint(c.locationID)}, "key": {key}})
+				})
+			fmt.Printf("submit 20-line cart run %d: %s\n", r, res)
+		}
+	}
+	return nil
+}
+
+type client struct {
+	n          int
+	http       *http.Client
+	userID     int64
+	locationID int64
+}
+
+func (c *client) get(u string) error {
+	resp, err := c.http.Get(u)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return nil
+}
+
+func (c *client) post(u string, v url.Values) error {
+	req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/requests/") {
+		return fmt.Errorf("POST %s: %s → %s", u, resp.Status, resp.Header.Get("Location"))
+	}
+	return nil
+}
+
+func signIn(base string, n int) ([]*client, error) {
+	var out []*client
+	tr := &http.Transport{MaxIdleConnsPerHost: n + 4, MaxConnsPerHost: n + 4}
+	for i := range n {
+		jar, _ := cookiejar.New(nil)
+		hc := &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		c := &client{n: i, http: hc}
+		resp, err := hc.PostForm(base+"/login", url.Values{"email": {store.BenchUserEmail(i)}, "password": {password}})
+		if err != nil {
+			return nil, err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			return nil, fmt.Errorf("sign in %s: %s", store.BenchUserEmail(i), resp.Status)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// result is one run's throughput and latencies.
+type result struct {
+	n        int
+	errors   int64
+	firstErr error
+	elapsed  time.Duration
+	lat      []time.Duration
+}
+
+func (r result) String() string {
+	if len(r.lat) == 0 {
+		return fmt.Sprintf("no successful requests (%d errors: %v)", r.errors, r.firstErr)
+	}
+	slices.Sort(r.lat)
+	p := func(q float64) time.Duration { return r.lat[min(len(r.lat)-1, int(q*float64(len(r.lat))))] }
+	s := fmt.Sprintf("%6.0f req/s  p50 %5.1f ms  p90 %5.1f ms  p99 %5.1f ms  (%d requests",
+		float64(r.n)/r.elapsed.Seconds(), ms(p(0.50)), ms(p(0.90)), ms(p(0.99)), r.n)
+	if r.errors > 0 {
+		s += fmt.Sprintf(", %d errors, first: %v", r.errors, r.firstErr)
+	}
+	return s + ")"
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func measure(clients []*client, d time.Duration, op func(*client, int) error) result {
+	return measureWithSetup(clients, d, nil, op)
+}
+
+// measureWithSetup runs op on every client in a loop for d; setup (not
+// timed) runs before each op.
+func measureWithSetup(clients []*client, d time.Duration, setup, op func(*client, int) error) result {
+	var (
+		mu       sync.Mutex
+		all      []time.Duration
+		errs     atomic.Int64
+		firstErr error
+		wg       sync.WaitGroup
+		measured atomic.Int64 // nanoseconds spent in ops, per client, summed
+	)
+	deadline := time.Now().Add(d)
+	for _, c := range clients {
+		wg.Go(func() {
+			var lat []time.Duration
+			for i := 0; time.Now().Before(deadline); i++ {
+				if setup != nil {
+					if err := setup(c, i); err != nil {
+						errs.Add(1)
+						continue
+					}
+				}
+				start := time.Now()
+				err := op(c, i)
+				el := time.Since(start)
+				measured.Add(int64(el))
+				if err != nil {
+					if errs.Add(1) == 1 {
+						mu.Lock()
+						firstErr = err
+						mu.Unlock()
+					}
+					continue
+				}
+				lat = append(lat, el)
+			}
+			mu.Lock()
+			all = append(all, lat...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	// Throughput over the time connections actually spent in measured
+	// requests (setup excluded): ops ÷ (busy time ÷ connections).
+	busy := time.Duration(measured.Load() / int64(len(clients)))
+	return result{n: len(all), errors: errs.Load(), firstErr: firstErr, elapsed: busy, lat: all}
+}
+
+// reportBench signs in the bench finance user and times every report page
+// (runs+3 times each, the first as a warm-up) for last quarter, over all
+// locations and for one, and one streamed CSV export.
+func reportBench(ctx context.Context, st *store.Store, base string, runs int) error {
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 120 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.PostForm(base+"/login", url.Values{"email": {store.BenchFinanceEmail}, "password": {password}})
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		return fmt.Errorf("sign in %s: %s", store.BenchFinanceEmail, resp.Status)
+	}
+	locs, err := st.Locations(ctx, procure.Scope{})
+	if err != nil || len(locs) == 0 {
+		return fmt.Errorf("locations: %v", err)
+	}
+	one := fmt.Sprint(locs[0].ID)
+	c := &client{http: hc}
+	timed := func(u string) (time.Duration, int64, error) {
+		start := time.Now()
+		resp, err := c.http.Get(u)
+		if err != nil {
+			return 0, 0, err
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return 0, 0, fmt.Errorf("GET %s: %s", u, resp.Status)
+		}
+		return time.Since(start), n, nil
+	}
+	fmt.Printf("reports, last quarter, %d timed requests each (after one warm-up), one at a time:\n", runs+2)
+	for _, r := range []string{"price-variance", "price-variance?by=item", "compliance", "drift", "utilisation", "cycle-time"} {
+		sep := "?"
+		if strings.Contains(r, "?") {
+			sep = "&"
+		}
+		for _, scope := range []struct{ name, q string }{{"all locations", ""}, {"one location", "&location=" + one}} {
+			u := base + "/reports/" + r + sep + "period=last_quarter" + scope.q
+			if _, _, err := timed(u); err != nil {
+				return err
+			}
+			var lat []time.Duration
+			for range runs + 2 {
+				d, _, err := timed(u)
+				if err != nil {
+					return err
+				}
+				lat = append(lat, d)
+			}
+			slices.Sort(lat)
+			fmt.Printf("  %-24s %-14s median %7.1f ms  min %7.1f ms  max %7.1f ms\n", r, scope.name, ms(lat[len(lat)/2]), ms(lat[0]), ms(lat[len(lat)-1]))
+		}
+	}
+	d, n, err := timed(base + "/reports/price-variance?by=item&period=last_year&format=csv")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  CSV export, price variance by item, last year: %.1f ms, %d bytes\n", ms(d), n)
+	return nil
+}

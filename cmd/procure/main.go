@@ -1,0 +1,315 @@
+// Command procure is the contract-led procurement server.
+//
+//	procure [serve] [--seed-demo]   run the web server (the default)
+//	procure migrate up|down|version manage the schema
+//	procure seed-demo               create the demo organisation
+//	procure healthcheck             exit 0 when /healthz answers (Docker HEALTHCHECK)
+//	procure config                  print the effective configuration, secrets hidden
+//
+// Configuration comes from the environment (see README). main only wires:
+// config → pool → migrate → store → server, and shuts down gracefully.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/procure-app/procure/internal/auth"
+	"github.com/procure-app/procure/internal/config"
+	"github.com/procure-app/procure/internal/demo"
+	"github.com/procure-app/procure/internal/pricing"
+	"github.com/procure-app/procure/internal/server"
+	"github.com/procure-app/procure/internal/store"
+)
+
+func main() {
+	cmd, args := "serve", os.Args[1:]
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args)
+	case "migrate":
+		err = migrateCmd(args)
+	case "seed-demo":
+		err = seedDemo()
+	case "healthcheck":
+		err = healthcheck()
+	case "config":
+		err = printConfig()
+	default:
+		err = fmt.Errorf("unknown command %q; want serve, migrate, seed-demo, healthcheck or config", cmd)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "procure:", err)
+		os.Exit(1)
+	}
+}
+
+func newLogger(c config.Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	format := c.LogFormat
+	if format == "auto" {
+		format = "json"
+		if st, err := os.Stderr.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+}
+
+// openPool connects with per-session limits, so that no request can hold a
+// lock or a connection for long (RELIABILITY.md 3.1, rule 7).
+func openPool(ctx context.Context, c config.Config) (*pgxpool.Pool, error) {
+	pc, err := pgxpool.ParseConfig(c.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	pc.MaxConns = c.DatabaseMaxConn
+	pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	rp := pc.ConnConfig.RuntimeParams
+	rp["statement_timeout"] = "10s"
+	rp["lock_timeout"] = "3s"
+	rp["idle_in_transaction_session_timeout"] = "30s"
+	rp["application_name"] = "procure"
+	rp["timezone"] = "UTC"
+	// Queries with optional filters ("$1 = '' OR …") need a plan per set of
+	// values: a cached generic plan cannot know which filters are on.
+	rp["plan_cache_mode"] = "force_custom_plan"
+	return pgxpool.NewWithConfig(ctx, pc)
+}
+
+func loadConfig() (config.Config, error) {
+	c, err := config.Load()
+	if err != nil {
+		return config.Config{}, err
+	}
+	return c, nil
+}
+
+func migrateUp(c config.Config, log *slog.Logger) error {
+	m, err := store.OpenMigration(c.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.Up(); err != nil {
+		return err
+	}
+	v, _, err := m.Version()
+	log.Info("schema migrated", "version", v)
+	return err
+}
+
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	seed := fs.Bool("seed-demo", false, "create the demo organisation if it is missing (development only)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	c, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	log := newLogger(c)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if c.RunMigrations {
+		if err := migrateUp(c, log); err != nil {
+			return err
+		}
+	}
+	pool, err := openPool(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	st := store.New(pool)
+	hasher, err := auth.NewHasher()
+	if err != nil {
+		return err
+	}
+	if *seed {
+		if err := demo.Seed(ctx, st, hasher, log, pricing.DateOf(time.Now().In(c.Location))); err != nil {
+			return err
+		}
+	}
+	sessions, stopCleanup := server.NewSessions(pool, c.CookieSecure, c.SessionLifetime)
+	defer stopCleanup()
+	srv, err := server.New(server.Deps{
+		Store: st, Hasher: hasher, Sessions: sessions, Log: log,
+		Options: server.Options{CookieSecure: c.CookieSecure, SessionIdle: c.SessionIdle, RequestTimeout: c.RequestTimeout,
+			TrustedProxies: c.Proxies, TimeZone: c.Location},
+	})
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{
+		Addr:              c.Addr,
+		Handler:           srv.Routes(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.Background() },
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "url", "http://"+displayAddr(ln.Addr().String()), "migrations", c.RunMigrations)
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	stop() // a second Ctrl-C now kills at once
+	log.Info("shutting down: draining requests")
+	srv.Drain()
+	if c.DrainDelay > 0 {
+		time.Sleep(c.DrainDelay) // let the load balancer notice /readyz
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped cleanly")
+	return nil
+}
+
+// displayAddr turns 127.0.0.1:8080 into localhost:8080 for the log line a
+// newcomer clicks.
+func displayAddr(a string) string {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return a
+	}
+	if host == "127.0.0.1" || host == "::" || host == "0.0.0.0" || host == "" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func migrateCmd(args []string) error {
+	if len(args) != 1 {
+		return errors.New("usage: procure migrate up|down|version")
+	}
+	c, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	m, err := store.OpenMigration(c.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	switch args[0] {
+	case "up":
+		err = m.Up()
+	case "down":
+		err = m.Down()
+	case "version":
+	default:
+		return fmt.Errorf("unknown migrate command %q; want up, down or version", args[0])
+	}
+	if err != nil {
+		return err
+	}
+	v, dirty, err := m.Version()
+	if err != nil {
+		return err
+	}
+	latest, _ := store.LatestVersion()
+	fmt.Printf("schema version %d (binary has %d)%s\n", v, latest, map[bool]string{true: ", DIRTY: fix and run 'migrate force'", false: ""}[dirty])
+	return nil
+}
+
+func seedDemo() error {
+	c, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	log := newLogger(c)
+	ctx := context.Background()
+	if err := migrateUp(c, log); err != nil {
+		return err
+	}
+	pool, err := openPool(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	hasher, err := auth.NewHasher()
+	if err != nil {
+		return err
+	}
+	return demo.Seed(ctx, store.New(pool), hasher, log, pricing.DateOf(time.Now().In(c.Location)))
+}
+
+func healthcheck() error {
+	addr := os.Getenv("ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get("http://" + net.JoinHostPort(host, port) + "/healthz")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthz answered %s", resp.Status)
+	}
+	return nil
+}
+
+func printConfig() error {
+	c, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	r := c.Redacted()
+	fmt.Printf("ADDR=%s\nDATABASE_URL=%s\nDATABASE_MAX_CONNS=%d\nRUN_MIGRATIONS=%t\nLOG_FORMAT=%s\nLOG_LEVEL=%s\n"+
+		"COOKIE_SECURE=%t\nSESSION_IDLE_TIMEOUT=%s\nSESSION_LIFETIME=%s\nREQUEST_TIMEOUT=%s\nSHUTDOWN_TIMEOUT=%s\n"+
+		"DRAIN_DELAY=%s\nTRUSTED_PROXIES=%s\nTIME_ZONE=%s\n",
+		r.Addr, r.DatabaseURL, r.DatabaseMaxConn, r.RunMigrations, r.LogFormat, r.LogLevel, r.CookieSecure,
+		r.SessionIdle, r.SessionLifetime, r.RequestTimeout, r.ShutdownTimeout, r.DrainDelay,
+		strings.Join(r.TrustedProxies, ","), r.TimeZone)
+	return nil
+}

@@ -1,0 +1,237 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/procure-app/procure/internal/money"
+	"github.com/procure-app/procure/internal/pricing"
+	"github.com/procure-app/procure/internal/procure"
+	"github.com/procure-app/procure/internal/store"
+)
+
+// SubmitResult is what a submission did.
+type SubmitResult struct {
+	RequestID   int64
+	Duplicate   bool     // the key was used before: nothing new was created
+	POs         []string // numbers of the POs issued now
+	OffContract int      // lines waiting for procurement
+	Notes       []string // what the person should know (a price changed, a line fell back)
+}
+
+// Today is the calendar day "now" falls on in the configured zone.
+func (a *App) Today() pricing.Date { return pricing.DateOf(a.Now().In(a.Zone)) }
+
+// errCapRace says an optimistic submission found a cap used up by someone
+// else between reading it and reserving it; the submission is run again
+// with the caps locked first.
+var errCapRace = errors.New("app: cap taken meanwhile")
+
+// SubmitRequest turns the user's cart for a location into a purchase
+// request, in one transaction: on-contract lines are resolved on the
+// server and issued at once as one PO per vendor; off-contract lines, and
+// lines no contract can take any more, wait for procurement. key is the
+// idempotency key the cart form was issued with: a repeated submit returns
+// the first request and creates nothing. seen holds the unit prices the
+// cart showed, by cart line id, only to tell the person what changed.
+//
+// Caps: the first attempt reads caps without locking and reserves them at
+// the very end with guarded UPDATEs in contract id order, so contracts are
+// locked only from there to commit. If a reservation no longer fits (a
+// concurrent order took the room), the transaction rolls back and runs
+// again with every capped candidate contract locked first (FOR UPDATE, id
+// order) and caps re-read under the locks: then a line that no longer fits
+// falls to the next contract or off-contract, exactly.
+func (a *App) SubmitRequest(ctx context.Context, u procure.User, locationID int64, key string, seen map[int64]money.UnitPrice) (SubmitResult, error) {
+	res, err := a.submitRequest(ctx, u, locationID, key, seen, false)
+	if errors.Is(err, errCapRace) {
+		res, err = a.submitRequest(ctx, u, locationID, key, seen, true)
+	}
+	return res, err
+}
+
+func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int64, key string, seen map[int64]money.UnitPrice, lockFirst bool) (SubmitResult, error) {
+	var res SubmitResult
+	now := a.Now()
+	today := a.Today()
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		res = SubmitResult{}
+		loc, err := tx.LocationByID(ctx, u.OrderScope(), locationID)
+		if err != nil {
+			return err
+		}
+		if !u.InLocation(loc.ID) {
+			return procure.Errorf(procure.KindNotFound, "Location %d does not exist.", locationID)
+		}
+		if !loc.Active {
+			return procure.Errorf(procure.KindInvalid, "%s is not active and cannot order.", loc.Name)
+		}
+		reqID, dup, err := tx.InsertRequest(ctx, u.ID, loc.ID, loc.Currency, key, now)
+		if err != nil {
+			return err
+		}
+		res.RequestID = reqID
+		if dup {
+			res.Duplicate = true
+			return nil
+		}
+		cart, err := tx.CartLinesForUpdate(ctx, u.ID, loc.ID)
+		if err != nil {
+			return err
+		}
+		if len(cart) == 0 {
+			return procure.Errorf(procure.KindInvalid, "Your cart for %s is empty.", loc.Name)
+		}
+		return a.submit(ctx, tx, u, loc, reqID, cart, seen, now, today, lockFirst, &res)
+	})
+	return res, err
+}
+
+func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc procure.Location, reqID int64,
+	cart []procure.CartLine, seen map[int64]money.UnitPrice, now time.Time, today pricing.Date, lockFirst bool, res *SubmitResult) error {
+	var itemIDs []int64
+	for _, l := range cart {
+		if l.Item != nil {
+			itemIDs = append(itemIDs, l.Item.ID)
+		}
+	}
+	var cands map[int64][]pricing.Candidate
+	if len(itemIDs) > 0 {
+		if lockFirst {
+			if err := tx.LockCappedContracts(ctx, itemIDs); err != nil {
+				return err
+			}
+		}
+		var err error
+		if cands, err = tx.Candidates(ctx, itemIDs, today); err != nil { // after the locks, if any: caps are current
+			return err
+		}
+	}
+	// Resolve every catalogue line; later lines see the cap earlier ones use.
+	var orderLines []pricing.OrderLine
+	var catalogue []procure.CartLine
+	for _, l := range cart {
+		if l.Item == nil {
+			continue
+		}
+		catalogue = append(catalogue, l)
+		orderLines = append(orderLines, pricing.OrderLine{
+			Line:       pricing.Line{ItemID: l.Item.ID, Qty: l.Qty, LocationID: loc.ID, LocationName: loc.Name, Currency: loc.Currency, Date: today},
+			Candidates: cands[l.Item.ID],
+		})
+	}
+	ord, err := pricing.ResolveOrder(orderLines)
+	if err != nil {
+		return procure.Wrap(procure.KindInvalid, err, "An order total is too large to compute; split the order.")
+	}
+	// One PO per vendor, issued now.
+	poLineOf := map[int]int64{} // catalogue line index -> its PO line id
+	numbers, err := tx.NextPONumbers(ctx, today.Time().Year(), len(ord.Groups))
+	if err != nil {
+		return err
+	}
+	res.POs = numbers
+	caps := map[int64]money.Amount{}
+	pos := make([]store.NewPO, len(ord.Groups))
+	for g, grp := range ord.Groups {
+		po := store.NewPO{LocationID: loc.ID, VendorID: grp.VendorID, Currency: loc.Currency, Total: grp.Total,
+			SubmittedAt: now, IssuedAt: now, CreatedBy: u.ID}
+		for _, i := range grp.Lines {
+			r := ord.Results[i]
+			w, _ := r.Winner()
+			c := r.Cand(w)
+			rec := r.Record()
+			it := catalogue[i].Item
+			po.Lines = append(po.Lines, store.NewPOLine{ItemID: it.ID, Category: it.Category, Description: it.Name, Unit: it.Unit, VendorSKU: c.VendorSKU,
+				Qty: r.Line.Qty, UnitPrice: w.Tier.Price, Total: w.Total, ContractID: c.ContractID, PriceID: c.PriceID,
+				TierMin: w.Tier.MinQty, Resolution: &rec})
+			if c.HasCap { // uncapped contracts sum their lines when read
+				sum := w.Total
+				if prev, ok := caps[c.ContractID]; ok {
+					var err error
+					if sum, err = prev.Add(w.Total); err != nil {
+						return err
+					}
+				}
+				caps[c.ContractID] = sum
+			}
+			if p, ok := seen[catalogue[i].ID]; ok && p != w.Tier.Price {
+				res.Notes = append(res.Notes, fmt.Sprintf("%s: the price is now %s (the cart showed %s); resolved when you submitted.",
+					it.Name, w.Tier.Price.Display(loc.Currency), p.Display(loc.Currency)))
+			}
+		}
+		pos[g] = po
+	}
+	poIDs, lineIDs, err := tx.InsertPOs(ctx, reqID, pos, numbers)
+	if err != nil {
+		return err
+	}
+	for g, grp := range ord.Groups {
+		for n, i := range grp.Lines {
+			poLineOf[i] = lineIDs[g][n]
+		}
+	}
+	// The request's lines, in cart order, with what became of each.
+	var lines []store.NewRequestLine
+	ci := 0
+	for _, l := range cart {
+		if l.Item == nil {
+			lines = append(lines, store.NewRequestLine{Description: l.Description, Unit: l.Unit, Qty: l.Qty, OffContract: l.OffContract, Status: procure.LinePending})
+			res.OffContract++
+			continue
+		}
+		r := ord.Results[ci]
+		nl := store.NewRequestLine{ItemID: l.Item.ID, Description: l.Item.Name, Unit: l.Item.Unit, Qty: l.Qty}
+		if lineID, ok := poLineOf[ci]; ok {
+			nl.Status, nl.POLineID = procure.LineOrdered, lineID
+		} else {
+			rec := r.Record()
+			nl.Status, nl.Resolution = procure.LinePending, &rec
+			nl.OffContract = procure.OffContract{Description: l.Item.Name, Unit: l.Item.Unit,
+				Reason: "No contract price could take this line when it was submitted."}
+			res.OffContract++
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: no contract could take %s %s now, so it waits for procurement as an off-contract line.",
+				l.Item.Name, l.Qty, l.Item.Unit))
+		}
+		lines = append(lines, nl)
+		ci++
+	}
+	if err := tx.InsertRequestLines(ctx, reqID, lines); err != nil {
+		return err
+	}
+	if err := tx.ClearCart(ctx, u.ID, loc.ID); err != nil {
+		return err
+	}
+	// Reserve the caps last, in contract id order (like the locks, so no two
+	// submissions wait on each other in a cycle): a contract row is locked
+	// from here to commit only.
+	var crossed []store.CapCrossing
+	for _, contractID := range slices.Sorted(maps.Keys(caps)) {
+		c, err := tx.ReserveCap(ctx, contractID, caps[contractID])
+		if procure.KindOf(err) == procure.KindConflict && !lockFirst {
+			return errCapRace
+		}
+		if err != nil {
+			return err
+		}
+		if c.Passed80 || c.Passed100 {
+			crossed = append(crossed, c)
+		}
+	}
+	if err := a.notifySubmitted(ctx, tx, u, loc, reqID, res.OffContract, crossed); err != nil {
+		return err
+	}
+	events := []procure.AuditEvent{{ActorID: u.ID, Action: "request.submit", Entity: "purchase_request", EntityID: reqID,
+		After: map[string]any{"location": loc.Code, "lines": len(cart), "pos": numbers, "off_contract": res.OffContract}}}
+	for i, id := range poIDs {
+		grp := ord.Groups[i]
+		events = append(events, procure.AuditEvent{ActorID: u.ID, Action: "po.issue", Entity: "purchase_order", EntityID: id,
+			After: map[string]any{"number": numbers[i], "vendor": grp.VendorName, "total": grp.Total.String(), "currency": loc.Currency.Code(),
+				"lines": len(grp.Lines), "request_id": reqID}})
+	}
+	return tx.AuditMany(ctx, events)
+}

@@ -1,0 +1,56 @@
+package config_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/procure-app/procure/internal/config"
+)
+
+func TestParseDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := config.Parse([]string{"DATABASE_URL=postgres://u:secret@db:5432/procure"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.SessionIdle != 30*time.Minute || c.SessionLifetime != 12*time.Hour ||
+		!c.RunMigrations || c.CookieSecure || c.Location.String() != "UTC" {
+		t.Errorf("defaults: %+v", c)
+	}
+	if strings.Contains(c.Redacted().DatabaseURL, "secret") {
+		t.Error("Redacted shows the password")
+	}
+}
+
+func TestParseReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	_, err := config.Parse([]string{
+		"DATABASE_URL=mysql://x", "ADDR=nonsense", "LOG_FORMAT=xml", "SESSION_IDLE_TIMEOUT=48h", "TRUSTED_PROXIES=10.0.0.0/8,bogus",
+	})
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, want := range []string{"DATABASE_URL", "ADDR", "LOG_FORMAT", "SESSION_IDLE_TIMEOUT", "TRUSTED_PROXIES \"bogus\""} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s: %v", want, err)
+		}
+	}
+	if _, err := config.Parse([]string{"SESSION_IDLE_TIMEOUT=abc"}); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
+		t.Errorf("missing DATABASE_URL and bad duration: %v", err)
+	}
+}
+
+func TestDatabaseURLFromFile(t *testing.T) {
+	t.Parallel()
+	f := filepath.Join(t.TempDir(), "url")
+	if err := os.WriteFile(f, []byte("postgres://u@h/db\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Parse([]string{"DATABASE_URL_FILE=" + f})
+	if err != nil || c.DatabaseURL != "postgres://u@h/db" {
+		t.Errorf("got %q, %v", c.DatabaseURL, err)
+	}
+}

@@ -1,0 +1,82 @@
+package demo_test
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/procure-app/procure/internal/demo"
+	"github.com/procure-app/procure/internal/pgtest"
+	"github.com/procure-app/procure/internal/pricing"
+	"github.com/procure-app/procure/internal/procure"
+	"github.com/procure-app/procure/internal/store"
+	"github.com/procure-app/procure/internal/testkit"
+)
+
+func TestSeedIsCompleteAndIdempotent(t *testing.T) {
+	t.Parallel()
+	st := store.New(pgtest.Pool(t))
+	hasher, _ := testkit.Hasher(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for range 2 {
+		if err := demo.Seed(t.Context(), st, hasher, log, pricing.DateOf(time.Now())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	users, err := st.Users(t.Context())
+	if err != nil || len(users) != len(demo.Users) {
+		t.Fatalf("%d users, %v", len(users), err)
+	}
+	locs, _ := st.Locations(t.Context(), procure.Scope{})
+	currencies := map[string]bool{}
+	for _, l := range locs {
+		currencies[l.Currency.Code()] = true
+	}
+	if len(locs) < 3 || len(currencies) < 2 {
+		t.Errorf("%d locations in %d currencies", len(locs), len(currencies))
+	}
+	office, _, _ := st.UserCredentials(t.Context(), "office@demo.test")
+	if len(office.Locations) != 2 {
+		t.Errorf("office@demo.test has %d locations, want 2", len(office.Locations))
+	}
+	roles := map[procure.Role]bool{}
+	for _, u := range users {
+		for _, r := range u.Roles {
+			roles[r] = true
+		}
+	}
+	if len(roles) != len(procure.AllRoles) {
+		t.Errorf("roles covered: %v", roles)
+	}
+}
+
+// TestSeedActivityFeedsTheReports checks the replayed quarter: orders,
+// receipts, invoices with exceptions, drift between sites.
+func TestSeedActivityFeedsTheReports(t *testing.T) {
+	t.Parallel()
+	st := store.New(pgtest.Pool(t))
+	hasher, _ := testkit.Hasher(t)
+	today := pricing.DateOf(time.Now())
+	if err := demo.Seed(t.Context(), st, hasher, slog.New(slog.NewTextHandler(io.Discard, nil)), today); err != nil {
+		t.Fatal(err)
+	}
+	invoices, err := st.Invoices(t.Context(), store.InvoiceFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[procure.InvoiceStatus]int{}
+	for _, inv := range invoices {
+		statuses[inv.Status]++
+	}
+	for _, s := range procure.InvoiceStatuses {
+		if statuses[s] == 0 {
+			t.Errorf("no %s invoice in the demo: %v", s, statuses)
+		}
+	}
+	f := procure.ReportFilter{Period: procure.Period{From: today.AddDays(-120), To: today}, Today: today}
+	drift := 0
+	if err := st.Drift(t.Context(), f, func(procure.DriftRow) error { drift++; return nil }); err != nil || drift == 0 {
+		t.Errorf("no drift in the demo (%v)", err)
+	}
+}

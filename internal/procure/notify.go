@@ -1,0 +1,79 @@
+package procure
+
+import (
+	"time"
+)
+
+// NotificationKind is the type of event a notification tells about; users
+// choose per kind whether it also comes by email.
+type NotificationKind string
+
+// The notification kinds.
+const (
+	NotifyOffContractWaiting NotificationKind = "offcontract.waiting" // to procurement
+	NotifyOffContractDecided NotificationKind = "offcontract.decided" // to the requester
+	NotifyInvoiceException   NotificationKind = "invoice.exception"   // to finance
+	NotifyHelpRequest        NotificationKind = "help.request"        // a new question, to procurement
+	NotifyHelpReply          NotificationKind = "help.reply"          // to the other side of the thread
+	NotifyRenewalNotice      NotificationKind = "contract.renewal"    // renewal notice date reached
+	NotifyContractEnding     NotificationKind = "contract.ending"     // ends within 30 days
+	NotifyCapThreshold       NotificationKind = "contract.cap"        // committed passed 80 % or 100 % of cap
+	NotifyMilestoneDue       NotificationKind = "contract.milestone"  // a milestone's due date
+)
+
+// NotificationKinds lists the kinds with the words the settings page uses.
+var NotificationKinds = []struct {
+	Kind  NotificationKind
+	Label string
+}{
+	{NotifyOffContractWaiting, "An off-contract line is waiting for approval (procurement)"},
+	{NotifyOffContractDecided, "My off-contract line was approved or rejected"},
+	{NotifyInvoiceException, "An invoice has exceptions (finance)"},
+	{NotifyHelpRequest, "A new help request arrived (procurement)"},
+	{NotifyHelpReply, "A reply on a help request"},
+	{NotifyRenewalNotice, "A contract reached its renewal-notice date"},
+	{NotifyContractEnding, "A contract ends within 30 days"},
+	{NotifyCapThreshold, "A contract's committed spend passed 80 % or 100 % of its cap"},
+	{NotifyMilestoneDue, "A contract milestone I own is due"},
+}
+
+// ValidNotificationKind reports whether k is a known kind.
+func ValidNotificationKind(k NotificationKind) bool {
+	for _, n := range NotificationKinds {
+		if n.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Notification is one in-app notification.
+type Notification struct {
+	ID        int64
+	Kind      NotificationKind
+	Title     string
+	Body      string
+	Link      string // a path inside the app, or ""
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+// NewNotification is an event to tell people about. DedupeKey names the
+// event: the same key for the same person is recorded once, however often
+// the event is produced (retries, several instances of the scheduled job).
+type NewNotification struct {
+	Kind      NotificationKind
+	Title     string
+	Body      string
+	Link      string
+	DedupeKey string
+}
+
+// OutboxMail is an email claimed for sending.
+type OutboxMail struct {
+	ID       int64
+	To       string
+	Subject  string
+	Body     string
+	Attempts int
+}

@@ -1,0 +1,282 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/procure-app/procure/internal/procure"
+	"github.com/procure-app/procure/internal/store"
+	"github.com/procure-app/procure/internal/testkit"
+	"github.com/procure-app/procure/internal/webtest"
+)
+
+var june = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+
+// shop is an app with Munich and Berlin, an office admin per location,
+// and two vendors' contracts.
+type shop struct {
+	app              *webtest.App
+	muc, ber         int64
+	paper, pens, ink int64
+	office, north    *http.Client
+	officeUser       procure.User
+}
+
+func newShop(t *testing.T) shop {
+	t.Helper()
+	app := webtest.Start(t, webtest.At(june))
+	st := app.Store
+	s := shop{app: app}
+	s.muc = testkit.MustLocation(t, st, "MUC", "EUR")
+	s.ber = testkit.MustLocation(t, st, "BER", "EUR")
+	s.officeUser = testkit.MustUser(t, st, "office@example.test", testkit.Roles(procure.RoleOrderer), s.muc)
+	testkit.MustUser(t, st, "north@example.test", testkit.Roles(procure.RoleOrderer), s.ber)
+	testkit.MustUser(t, st, "proc@example.test", testkit.Roles(procure.RoleProcurement))
+	s.paper = testkit.MustItem(t, st, "PAP-1", "Paper")
+	s.pens = testkit.MustItem(t, st, "PEN-1", "Writing")
+	s.ink = testkit.MustItem(t, st, "INK-1", "Toner")
+	acme := testkit.MustVendor(t, st, "Acme Paper", procure.VendorApproved)
+	bolt := testkit.MustVendor(t, st, "Bolt Pens", procure.VendorApproved)
+	testkit.MustContract(t, st, testkit.ContractSpec{Number: "C-A", VendorID: acme, Status: procure.ContractActive,
+		Prices: []procure.PriceValues{{SKU: "PAP-1", Tiers: testkit.Tiers("10", "5.00", "100", "4.50"), MaxQty: 1_000_000}}})
+	testkit.MustContract(t, st, testkit.ContractSpec{Number: "C-B", VendorID: bolt, Status: procure.ContractActive,
+		Prices: []procure.PriceValues{{SKU: "PEN-1", Tiers: testkit.Tiers("1", "1.00")}}})
+	// Ink is on contract for Berlin only.
+	testkit.MustContract(t, st, testkit.ContractSpec{Number: "C-INK", VendorID: acme, Status: procure.ContractActive, Locations: []int64{s.ber},
+		Prices: []procure.PriceValues{{SKU: "INK-1", Tiers: testkit.Tiers("1", "60")}}})
+	s.office = app.SignIn(t, "office@example.test")
+	s.north = app.SignIn(t, "north@example.test")
+	return s
+}
+
+func (s shop) add(t *testing.T, c *http.Client, item int64, qty string, extra ...string) webtest.Response {
+	t.Helper()
+	v := url.Values{"location": {fmt.Sprint(s.muc)}, "item_id": {fmt.Sprint(item)}, "qty": {qty}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		v.Add(extra[i], extra[i+1])
+	}
+	return s.app.PostForm(t, c, "/cart/lines", v)
+}
+
+var keyRe = regexp.MustCompile(`name="key" value="([A-Za-z0-9_-]+)"`)
+
+func TestCatalogueShowsOnlyWhatResolvesHere(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	r := s.app.Get(t, s.office, "/catalogue")
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "PAP-1") || !strings.Contains(r.Body, "PEN-1") || strings.Contains(r.Body, "INK-1") {
+		t.Fatalf("Munich catalogue: %d", r.StatusCode)
+	}
+	for _, want := range []string{"5.00 EUR", "from 100: 4.50", "minimum 10", "Why this price?"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("catalogue lacks %q", want)
+		}
+	}
+	if r := s.app.Get(t, s.office, "/catalogue?q=pap"); strings.Contains(r.Body, "PEN-1") || !strings.Contains(r.Body, "PAP-1") {
+		t.Error("search does not filter")
+	}
+	// Another location's catalogue is not found; so is a malformed one.
+	for _, p := range []string{fmt.Sprintf("/catalogue?location=%d", s.ber), "/catalogue?location=abc", fmt.Sprintf("/cart?location=%d", s.ber)} {
+		if r := s.app.Get(t, s.office, p); r.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d", p, r.StatusCode)
+		}
+	}
+}
+
+func TestCartRefusesBadQuantities(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	for _, tt := range []struct {
+		item int64
+		qty  string
+		want string
+	}{
+		{s.paper, "-1", "must not be negative"},
+		{s.paper, "0", "more than zero"},
+		{s.paper, "1e3", "exponent"},
+		{s.paper, "NaN", "not a number"},
+		{s.paper, "abc", "not a number"},
+		{s.paper, "10.5", "whole"},
+		{s.paper, "1.0001", "decimal"},
+		{s.paper, "99999999999999999", "too large"},
+		{s.paper, "5", "below minimum order quantity 10"},
+		{s.paper, "1001", "above the maximum of 1000"},
+		{s.ink, "1", "not offered at MUC office"},
+		{999_999, "1", "does not exist"},
+	} {
+		r := s.add(t, s.office, tt.item, tt.qty)
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("qty %s: %d", tt.qty, r.StatusCode)
+		}
+		page := s.app.Get(t, s.office, r.Header.Get("Location"))
+		if !strings.Contains(page.Body, tt.want) {
+			t.Errorf("qty %q of item %d: flash lacks %q", tt.qty, tt.item, tt.want)
+		}
+	}
+	// Parameter pollution: quantity=5&quantity=-4.
+	r := s.app.PostForm(t, s.office, "/cart/lines", url.Values{"location": {fmt.Sprint(s.muc)}, "item_id": {fmt.Sprint(s.pens)}, "qty": {"5", "-4"}})
+	if page := s.app.Get(t, s.office, r.Header.Get("Location")); !strings.Contains(page.Body, "more than once") && !strings.Contains(page.Body, "enter a number") {
+		t.Errorf("duplicate qty accepted")
+	}
+	cart, _ := s.app.Store.CartLines(t.Context(), s.officeUser.ID, s.muc)
+	if len(cart) != 0 {
+		t.Errorf("bad quantities wrote %d cart lines", len(cart))
+	}
+	// A tampered location is refused, not switched to.
+	r = s.app.PostForm(t, s.office, "/cart/lines", url.Values{"location": {fmt.Sprint(s.ber)}, "item_id": {fmt.Sprint(s.ink)}, "qty": {"1"}})
+	if r.StatusCode != http.StatusNotFound {
+		t.Errorf("adding to another location's cart: %d", r.StatusCode)
+	}
+}
+
+func TestSubmitIgnoresBrowserPricesAndIsIdempotent(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	if r := s.add(t, s.office, s.paper, "95", "price", "0.01", "total", "0.95", "currency", "USD"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add: %d", r.StatusCode)
+	}
+	s.add(t, s.office, s.pens, "10")
+	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
+	// 95 × 5.00 = 475.00; the tier hint: 100 for 450.00.
+	for _, want := range []string{"475.00 EUR", "order 100 for 450.00 EUR instead of 95 for 475.00 EUR", "485.00 EUR"} {
+		if !strings.Contains(cart.Body, want) {
+			t.Errorf("cart lacks %q", want)
+		}
+	}
+	key := keyRe.FindStringSubmatch(cart.Body)[1]
+	form := url.Values{"location": {fmt.Sprint(s.muc)}, "key": {key}, "unit_price": {"0.01"}, "total": {"1"}}
+	r := s.app.PostForm(t, s.office, "/cart/submit", form)
+	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/requests/") {
+		t.Fatalf("submit: %d %s", r.StatusCode, r.Body)
+	}
+	first := r.Header.Get("Location")
+	// The same form again (double click, refresh): the same request.
+	r = s.app.PostForm(t, s.office, "/cart/submit", form)
+	if r.Header.Get("Location") != first {
+		t.Errorf("second submit went to %s, not %s", r.Header.Get("Location"), first)
+	}
+	page := s.app.Get(t, s.office, first)
+	if !strings.Contains(page.Body, "PO-2026-000001") || !strings.Contains(page.Body, "PO-2026-000002") {
+		t.Errorf("request page lacks its POs")
+	}
+	pos, _ := s.app.Store.PurchaseOrders(t.Context(), procure.Scope{}, store.POFilter{})
+	if len(pos) != 2 {
+		t.Fatalf("%d POs", len(pos))
+	}
+	for _, po := range pos {
+		if po.VendorName == "Acme Paper" && po.Total.String() != "475.00" {
+			t.Errorf("the browser's price was used: %s", po.Total)
+		}
+		if po.Currency.Code() != "EUR" {
+			t.Errorf("currency %s", po.Currency)
+		}
+	}
+}
+
+func TestOtherLocationsRecordsAreNotFound(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	s.add(t, s.office, s.pens, "3")
+	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
+	key := keyRe.FindStringSubmatch(cart.Body)[1]
+	r := s.app.PostForm(t, s.office, "/cart/submit", url.Values{"location": {fmt.Sprint(s.muc)}, "key": {key}})
+	reqPath := r.Header.Get("Location")
+	pos, _ := s.app.Store.PurchaseOrders(t.Context(), procure.Scope{}, store.POFilter{})
+	poPath := fmt.Sprintf("/pos/%d", pos[0].ID)
+	lines, _ := s.app.Store.CartLines(t.Context(), s.officeUser.ID, s.muc)
+	_ = lines
+	s.add(t, s.office, s.pens, "2")
+	cartLines, _ := s.app.Store.CartLines(t.Context(), s.officeUser.ID, s.muc)
+	linePath := fmt.Sprintf("/cart/lines/%d", cartLines[0].ID)
+	// The Berlin office admin probes Munich's records by id.
+	for _, g := range []string{reqPath, poPath, poPath + "/print"} {
+		if r := s.app.Get(t, s.north, g); r.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s as Berlin: %d", g, r.StatusCode)
+		}
+	}
+	for _, p := range []string{poPath + "/receive", poPath + "/cancel", linePath + "/qty", linePath + "/remove", reqPath + "/reorder"} {
+		if r := s.app.PostForm(t, s.north, p, url.Values{"qty": {"1"}, "reason": {"x"}, fmt.Sprintf("qty_%d", 1): {"1"}}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("POST %s as Berlin: %d", p, r.StatusCode)
+		}
+	}
+	if after, _ := s.app.Store.CartLines(t.Context(), s.officeUser.ID, s.muc); len(after) != 1 || after[0].Qty != 2_000 {
+		t.Errorf("Munich's cart changed: %+v", after)
+	}
+	// Finance and procurement read every location's orders.
+	testkit.MustUser(t, s.app.Store, "fin@example.test", testkit.Roles(procure.RoleFinance))
+	fin := s.app.SignIn(t, "fin@example.test")
+	if r := s.app.Get(t, fin, poPath); r.StatusCode != http.StatusOK {
+		t.Errorf("finance reading a PO: %d", r.StatusCode)
+	}
+	// But only office admins order.
+	for _, p := range []string{"/catalogue", "/cart"} {
+		if r := s.app.Get(t, fin, p); r.StatusCode != http.StatusForbidden {
+			t.Errorf("finance GET %s: %d", p, r.StatusCode)
+		}
+	}
+	if r := s.app.Get(t, s.office, "/approvals"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("office admin on approvals: %d", r.StatusCode)
+	}
+}
+
+func TestReceiveAndApproveThroughForms(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	s.add(t, s.office, s.paper, "20")
+	r := s.app.PostForm(t, s.office, "/cart/offcontract", url.Values{"location": {fmt.Sprint(s.muc)}, "description": {""}, "qty": {"1e3"}, "unit": {"each"}, "reason": {""}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Describe what you need") || !strings.Contains(r.Body, "exponent") {
+		t.Fatalf("bad off-contract line: %d", r.StatusCode)
+	}
+	r = s.app.PostForm(t, s.office, "/cart/offcontract", url.Values{"location": {fmt.Sprint(s.muc)}, "description": {"Whiteboard 120x90"},
+		"qty": {"2"}, "unit": {"each"}, "est_price": {"89.90"}, "suggested_vendor_name": {"Boards Ltd"}, "reason": {"Meeting room"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("off-contract line: %d %s", r.StatusCode, r.Body)
+	}
+	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
+	key := keyRe.FindStringSubmatch(cart.Body)[1]
+	r = s.app.PostForm(t, s.office, "/cart/submit", url.Values{"location": {fmt.Sprint(s.muc)}, "key": {key}})
+	if page := s.app.Get(t, s.office, r.Header.Get("Location")); !strings.Contains(page.Body, "waiting for procurement") {
+		t.Fatalf("request page: %s", page.Body)
+	}
+	proc := s.app.SignIn(t, "proc@example.test")
+	queue := s.app.Get(t, proc, "/approvals")
+	if !strings.Contains(queue.Body, "Whiteboard 120x90") || !strings.Contains(queue.Body, "Boards Ltd") {
+		t.Fatalf("queue lacks the line")
+	}
+	pending, _ := s.app.Store.PendingOffContract(t.Context())
+	vendors, _ := s.app.Store.VendorOptions(t.Context())
+	r = s.app.PostForm(t, proc, fmt.Sprintf("/approvals/%d", pending[0].ID), url.Values{"decision": {"approve"}, "vendor_id": {fmt.Sprint(vendors[0].ID)}, "unit_price": {"-3"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "must not be negative") {
+		t.Errorf("negative approval price: %d", r.StatusCode)
+	}
+	r = s.app.PostForm(t, proc, fmt.Sprintf("/approvals/%d", pending[0].ID), url.Values{"decision": {"approve"}, "vendor_id": {fmt.Sprint(vendors[0].ID)}, "unit_price": {"85.00"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d %s", r.StatusCode, r.Body)
+	}
+	// Receive part of the paper through the PO page's form.
+	pos, _ := s.app.Store.PurchaseOrders(t.Context(), s.officeUser.OrderScope(), store.POFilter{})
+	var paperPO procure.PurchaseOrder
+	for _, po := range pos {
+		full, _ := s.app.Store.PurchaseOrderByID(t.Context(), procure.Scope{}, po.ID)
+		if len(full.Lines) > 0 && full.Lines[0].SKU == "PAP-1" {
+			paperPO = full
+		}
+	}
+	field := fmt.Sprintf("qty_%d", paperPO.Lines[0].ID)
+	r = s.app.PostForm(t, s.office, fmt.Sprintf("/pos/%d/receive", paperPO.ID), url.Values{field: {"25"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Only 20 ream") && !strings.Contains(r.Body, "Only 20 each") {
+		t.Errorf("over-receipt: %d", r.StatusCode)
+	}
+	r = s.app.PostForm(t, s.office, fmt.Sprintf("/pos/%d/receive", paperPO.ID), url.Values{field: {"8"}, "note": {"first pallet"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("receipt: %d %s", r.StatusCode, r.Body)
+	}
+	if po, _ := s.app.Store.PurchaseOrderByID(t.Context(), procure.Scope{}, paperPO.ID); po.Status != procure.POPartiallyReceived {
+		t.Errorf("status %s", po.Status)
+	}
+}

@@ -1,0 +1,271 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/procure-app/procure/internal/money"
+	"github.com/procure-app/procure/internal/procure"
+	"github.com/procure-app/procure/internal/store"
+	"github.com/procure-app/procure/web/orders"
+)
+
+func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) error {
+	q := query(r)
+	u := currentUser(r)
+	f := store.RequestFilter{LocationID: q.int("location", 0), Before: q.int("before", 0), Limit: 50}
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := s.Store.PurchaseRequests(r.Context(), u.OrderScope(), f)
+	if err != nil {
+		return err
+	}
+	p := orders.RequestsProps{Requests: list}
+	if len(list) == f.Limit {
+		p.Next = fmt.Sprintf("/requests?before=%d&location=%d", list[len(list)-1].ID, f.LocationID)
+	}
+	return render(w, r, http.StatusOK, orders.RequestsPage(p))
+}
+
+func (s *Server) showRequest(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "requestID")
+	if err != nil {
+		return err
+	}
+	u := currentUser(r)
+	req, err := s.Store.PurchaseRequestByID(r.Context(), u.OrderScope(), id)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, orders.RequestPage(orders.RequestProps{Request: req, CanReorder: u.InLocation(req.LocationID)}))
+}
+
+func validPOStatus(s string) bool {
+	return s == "" || slices.Contains(procure.POStatuses, procure.POStatus(s))
+}
+
+func parseDay(f *form, name string) time.Time {
+	s := f.str(name)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		f.Errors.Add(name, "Enter the date as YYYY-MM-DD.")
+	}
+	return t
+}
+
+func (s *Server) listPOs(w http.ResponseWriter, r *http.Request) error {
+	q := query(r)
+	u := currentUser(r)
+	f := store.POFilter{LocationID: q.int("location", 0), VendorID: q.int("vendor", 0), Status: q.str("status"),
+		From: parseDay(q, "from"), Category: q.str("category"), Contract: q.str("contract"), Before: q.int("before", 0), Limit: 50}
+	if to := parseDay(q, "to"); !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1) // the "to" day is included
+	}
+	if !validPOStatus(f.Status) {
+		q.Errors.Add("status", "Choose a status from the list.")
+	}
+	if f.Contract != "" && f.Contract != "on" && f.Contract != "off" {
+		q.Errors.Add("contract", "Choose on or off contract.")
+	}
+	if len([]rune(f.Category)) > 100 {
+		q.Errors.Add("category", "Use at most 100 characters.")
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	scope := u.OrderScope()
+	list, err := s.Store.PurchaseOrders(r.Context(), scope, f)
+	if err != nil {
+		return err
+	}
+	locs, err := s.Store.Locations(r.Context(), scope)
+	if err != nil {
+		return err
+	}
+	vendors, err := s.Store.VendorOptions(r.Context())
+	if err != nil {
+		return err
+	}
+	p := orders.POsProps{Orders: list, Locations: locs, Vendors: vendors, LocationID: f.LocationID, VendorID: f.VendorID,
+		Status: f.Status, From: q.str("from"), To: q.str("to"), Category: f.Category, Contract: f.Contract}
+	if len(list) == f.Limit {
+		v := url.Values{}
+		for k, val := range map[string]string{"location": q.str("location"), "vendor": q.str("vendor"), "status": f.Status, "from": p.From, "to": p.To,
+			"category": f.Category, "contract": f.Contract} {
+			if val != "" && val != "0" {
+				v.Set(k, val)
+			}
+		}
+		v.Set("before", strconv.FormatInt(list[len(list)-1].ID, 10))
+		p.Next = "/pos?" + v.Encode()
+	}
+	return render(w, r, http.StatusOK, orders.POsPage(p))
+}
+
+func (s *Server) poProps(r *http.Request) (orders.POProps, error) {
+	id, err := pathID(r, "poID")
+	if err != nil {
+		return orders.POProps{}, err
+	}
+	u := currentUser(r)
+	po, err := s.Store.PurchaseOrderByID(r.Context(), u.OrderScope(), id)
+	if err != nil {
+		return orders.POProps{}, err
+	}
+	return orders.POProps{PO: po,
+		CanReceive: u.Has(procure.RoleOrderer) && u.InLocation(po.LocationID) && po.Status.CanReceive(),
+		CanCancel:  po.Status == procure.POIssued && !po.Received() && (u.InLocation(po.LocationID) || u.Has(procure.RoleProcurement, procure.RoleOwner)),
+	}, nil
+}
+
+func (s *Server) showPO(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.poProps(r)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, orders.POPage(p))
+}
+
+func (s *Server) printPO(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.poProps(r)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, orders.POPrint(p))
+}
+
+func (s *Server) receivePO(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.poProps(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	qty := map[int64]money.Quantity{}
+	for _, l := range p.PO.Lines {
+		field := fmt.Sprintf("qty_%d", l.ID)
+		raw := f.str(field)
+		if raw == "" || raw == "0" {
+			continue
+		}
+		q, err := money.ParseQuantity(raw)
+		if err != nil {
+			f.Errors.Add(field, "The quantity "+err.Error()+".")
+			continue
+		}
+		qty[l.ID] = q
+	}
+	if err = f.err(); err == nil {
+		err = s.App.ReceiveGoods(r.Context(), currentUser(r), p.PO.ID, qty, f.str("note"))
+	}
+	if status, ok := formStatus(err); ok {
+		p.Errors, p.Message, p.Typed = procure.FieldsOf(err), procure.MessageOf(err), f.v
+		return render(w, r, status, orders.POPage(p))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "ok", "Receipt recorded.")
+	redirect(w, r, fmt.Sprintf("/pos/%d", p.PO.ID))
+	return nil
+}
+
+func (s *Server) cancelPO(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.poProps(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	if err = f.err(); err == nil {
+		err = s.App.CancelPO(r.Context(), currentUser(r), p.PO.ID, f.str("reason"))
+	}
+	if status, ok := formStatus(err); ok {
+		p.Errors, p.Message = procure.FieldsOf(err), procure.MessageOf(err)
+		return render(w, r, status, orders.POPage(p))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "ok", p.PO.Number+" cancelled; its committed spend is released.")
+	redirect(w, r, fmt.Sprintf("/pos/%d", p.PO.ID))
+	return nil
+}
+
+func (s *Server) approvalsPage(w http.ResponseWriter, r *http.Request, status int, p orders.ApprovalsProps) error {
+	ctx := r.Context()
+	var err error
+	if p.Pending, err = s.Store.PendingOffContract(ctx); err != nil {
+		return err
+	}
+	if p.Recurring, err = s.Store.RecurringOffContractItems(ctx); err != nil {
+		return err
+	}
+	vendors, err := s.Store.VendorOptions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, v := range vendors {
+		if v.Status == procure.VendorApproved {
+			p.Vendors = append(p.Vendors, v)
+		}
+	}
+	return render(w, r, status, orders.ApprovalsPage(p))
+}
+
+func (s *Server) listApprovals(w http.ResponseWriter, r *http.Request) error {
+	return s.approvalsPage(w, r, http.StatusOK, orders.ApprovalsProps{})
+}
+
+func (s *Server) decideLine(w http.ResponseWriter, r *http.Request) error {
+	lineID, err := pathID(r, "lineID")
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	u := currentUser(r)
+	in := procure.ApprovalInput{VendorID: f.int("vendor_id", 0), UnitPrice: f.str("unit_price"), Note: f.str("note")}
+	decision := f.str("decision")
+	if err := f.err(); err != nil {
+		return err
+	}
+	var msg string
+	switch decision {
+	case "approve":
+		var number string
+		number, err = s.App.ApproveOffContract(r.Context(), u.ID, lineID, in)
+		msg = "Approved: " + number + " issued."
+	case "reject":
+		err = s.App.RejectOffContract(r.Context(), u.ID, lineID, f.str("reason"))
+		msg = "Line rejected; the requester sees the reason."
+	default:
+		return procure.Errorf(procure.KindInvalid, "Choose approve or reject.")
+	}
+	if k := procure.KindOf(err); err != nil && (k == procure.KindInvalid || k == procure.KindConflict) {
+		status, _ := formStatus(err)
+		return s.approvalsPage(w, r, status, orders.ApprovalsProps{FailedLine: lineID, Errors: procure.FieldsOf(err),
+			Message: procure.MessageOf(err), Typed: in, Reason: f.str("reason")})
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "ok", strings.TrimSpace(msg))
+	redirect(w, r, "/approvals")
+	return nil
+}

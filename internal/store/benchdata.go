@@ -1,0 +1,278 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// BenchSizes is the size of the benchmark dataset.
+type BenchSizes struct {
+	Locations int
+	Vendors   int
+	Items     int
+	Contracts int
+	PricesPer int // price rows per contract
+	Orders    int // POs; each has 10 lines
+	Users     int // office admins the load generator signs in as
+}
+
+// DefaultBenchSizes meets the issue's floor: 1,000 contracts, 100,000
+// items, 50 locations, 1,000,000 PO lines.
+var DefaultBenchSizes = BenchSizes{Locations: 50, Vendors: 300, Items: 100_000, Contracts: 1_000, PricesPer: 200, Orders: 100_000, Users: 64}
+
+// BenchUserEmail is the n-th load-generator user (n from 0).
+func BenchUserEmail(n int) string { return fmt.Sprintf("bench%03d@bench.test", n) }
+
+// BenchSeeded reports whether the benchmark dataset is present.
+func (s *Store) BenchSeeded(ctx context.Context) (bool, error) {
+	var ok bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM locations WHERE code = 'B001')`).Scan(&ok)
+	return ok, classify(err, "bench seeded")
+}
+
+// SeedBench writes the benchmark dataset with set-based SQL (minutes, not
+// hours): locations, approved vendors, items with searchable names,
+// active contracts each pricing a block of items with two tiers (so most
+// items have two candidates, some contracts capped, two thirds covering
+// two locations), office admins, and historical orders of ten lines.
+// passwordHash is every bench user's password hash. Not for production
+// databases: it is only reachable from cmd/loadgen.
+func (s *Store) SeedBench(ctx context.Context, z BenchSizes, passwordHash string, today time.Time) error {
+	steps := []struct {
+		name string
+		run  func() error
+	}{
+		{"locations", func() error {
+			_, err := s.db.Exec(ctx, `
+				INSERT INTO locations (code, name, currency)
+				SELECT 'B' || lpad(g::text, 3, '0'), 'Bench site ' || g, CASE WHEN g % 10 = 0 THEN 'GBP' ELSE 'EUR' END
+				FROM generate_series(1, $1) g`, z.Locations)
+			return err
+		}},
+		{"vendors", func() error {
+			_, err := s.db.Exec(ctx, `
+				INSERT INTO vendors (name, status, categories, email)
+				SELECT 'Bench vendor ' || g, 'approved', ARRAY['Category ' || (g % 20)], 'v' || g || '@bench.test'
+				FROM generate_series(1, $1) g`, z.Vendors)
+			return err
+		}},
+		{"items", func() error {
+			_, err := s.db.Exec(ctx, `
+				INSERT INTO items (sku, name, category, unit)
+				SELECT 'BI-' || lpad(g::text, 6, '0'),
+				       (ARRAY['Copy paper','Ballpoint pen','Toner cartridge','Coffee beans','Notebook','Stapler','USB cable','Office chair','Surface cleaner','Envelope'])[1 + g % 10]
+				       || ' ' || (ARRAY['A4','blue','black','large','small','eco','pro','basic','XL','mini'])[1 + (g / 10) % 10] || ' model ' || g,
+				       'Category ' || (g % 20), 'each'
+				FROM generate_series(1, $1) g`, z.Items)
+			return err
+		}},
+		{"contracts", func() error {
+			_, err := s.db.Exec(ctx, `
+				INSERT INTO contracts (vendor_id, number, title, currency, start_date, end_date, cap, status, tolerance_pct)
+				SELECT v.id, 'BC-' || lpad(g::text, 5, '0'), 'Bench contract ' || g,
+				       CASE WHEN g % 10 = 0 THEN 'GBP' ELSE 'EUR' END, $2::date - 180, $2::date + 365,
+				       CASE WHEN g % 5 = 0 THEN 100000000 END, 'active', 2
+				FROM generate_series(1, $1) g
+				JOIN LATERAL (SELECT id FROM vendors WHERE name = 'Bench vendor ' || (1 + g % $3)) v ON true`,
+				z.Contracts, today, z.Vendors)
+			return err
+		}},
+		{"contract locations", func() error {
+			// Two thirds of the contracts cover two sites in their currency; the rest cover all.
+			_, err := s.db.Exec(ctx, `
+				INSERT INTO contract_locations (contract_id, location_id)
+				SELECT DISTINCT c.id, l.id
+				FROM contracts c
+				JOIN LATERAL (SELECT substring(c.number FROM 4)::int AS g) n ON true
+				JOIN locations l ON l.code IN ('B' || lpad((1 + n.g % $1)::text, 3, '0'), 'B' || lpad((1 + (n.g * 7) % $1)::text, 3, '0'))
+				WHERE c.number LIKE 'BC-%' AND n.g % 3 <> 0 AND l.currency = c.currency`, z.Locations)
+			return err
+		}},
+		{"prices", func() error {
+			_, err := s.db.Exec(ctx, `
+				INSERT INTO contract_prices (contract_id, item_id, vendor_sku, preferred)
+				SELECT c.id, i.id, 'VS-' || n.g || '-' || k, (n.g % 17 = 0)
+				FROM contracts c
+				JOIN LATERAL (SELECT substring(c.number FROM 4)::int AS g) n ON true
+				CROSS JOIN generate_series(1, $1) k
+				JOIN items i ON i.sku = 'BI-' || lpad((1 + (n.g * $1 + k) % $2)::text, 6, '0')
+				WHERE c.number LIKE 'BC-%'`, z.PricesPer, z.Items)
+			return err
+		}},
+		{"tiers", func() error {
+			_, err := s.db.Exec(ctx, `
+				INSERT INTO contract_price_tiers (price_id, min_qty, unit_price)
+				SELECT p.id, t.min_qty, round((1 + (p.id % 997) / 10.0) * t.factor, 2)
+				FROM contract_prices p JOIN contracts c ON c.id = p.contract_id AND c.number LIKE 'BC-%'
+				CROSS JOIN (VALUES (1, 1.0), (100, 0.9)) AS t(min_qty, factor)`)
+			return err
+		}},
+		{"users", func() error {
+			_, err := s.db.Exec(ctx, `
+				WITH u AS (
+					INSERT INTO users (email, name, password_hash)
+					SELECT 'bench' || lpad(g::text, 3, '0') || '@bench.test', 'Bench user ' || g, $2
+					FROM generate_series(0, $1 - 1) g RETURNING id, email
+				), r AS (INSERT INTO user_roles (user_id, role) SELECT id, 'orderer' FROM u)
+				INSERT INTO user_locations (user_id, location_id)
+				SELECT u.id, l.id FROM u JOIN locations l
+				  ON l.code = 'B' || lpad((1 + substring(u.email FROM 6 FOR 3)::int % $3)::text, 3, '0')`,
+				z.Users, passwordHash, z.Locations)
+			return err
+		}},
+		{"orders", func() error {
+			_, err := s.db.Exec(ctx, `
+				WITH req AS (
+					INSERT INTO purchase_requests (user_id, location_id, currency, idempotency_key, submitted_at)
+					SELECT ul.user_id, ul.location_id, l.currency, 'bench-history-' || lpad(g::text, 8, '0'),
+					       $2::timestamptz - (g % 700) * interval '1 day'
+					FROM generate_series(1, $1) g
+					JOIN LATERAL (SELECT user_id, location_id FROM user_locations
+					              WHERE user_id = (SELECT min(id) FROM users WHERE email LIKE 'bench%') + g % $3) ul ON true
+					JOIN locations l ON l.id = ul.location_id
+					RETURNING id, location_id, currency, submitted_at
+				)
+				INSERT INTO purchase_orders (number, request_id, location_id, vendor_id, currency, status, total, submitted_at, issued_at)
+				SELECT 'PO-BENCH-' || lpad(req.id::text, 8, '0'), req.id, req.location_id,
+				       (SELECT min(id) FROM vendors WHERE name LIKE 'Bench vendor%') + req.id % $4,
+				       req.currency, 'received', 0, req.submitted_at, req.submitted_at
+				FROM req`, z.Orders, today, z.Users, z.Vendors)
+			return err
+		}},
+		{"order lines", func() error {
+			_, err := s.db.Exec(ctx, `
+				INSERT INTO po_lines (po_id, line_no, item_id, description, unit, qty, unit_price, total, contract_id, price_id, tier_min, received,
+				                      location_id, vendor_id, currency, ordered_at, category)
+				SELECT po.id, k, p.item_id, 'Bench line', 'each', 5, 2.50, 12.50, p.contract_id, p.id, 1, 5,
+				       po.location_id, po.vendor_id, po.currency, po.submitted_at, 'Category ' || (p.item_id % 20)
+				FROM purchase_orders po
+				CROSS JOIN generate_series(1, 10) k
+				JOIN LATERAL (SELECT id, item_id, contract_id FROM contract_prices
+				              WHERE id = (SELECT min(id) FROM contract_prices) + (po.id * 10 + k) % $1) p ON true
+				WHERE po.number LIKE 'PO-BENCH-%'`, z.Contracts*z.PricesPer)
+			return err
+		}},
+		{"order totals", func() error {
+			_, err := s.db.Exec(ctx, `UPDATE purchase_orders SET total = 125.00 WHERE number LIKE 'PO-BENCH-%'`)
+			return err
+		}},
+		{"statistics", func() error {
+			_, err := s.db.Exec(ctx, `ANALYZE`)
+			return err
+		}},
+	}
+	for _, st := range steps {
+		start := time.Now()
+		if err := st.run(); err != nil {
+			return fmt.Errorf("store: bench seed %s: %w", st.name, err)
+		}
+		fmt.Printf("  seeded %-20s in %s\n", st.name, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// BenchInvoiceRounds is how many invoices each bench PO gets (one unit of
+// each line per invoice): 100,000 POs × 10 lines × 5 = 5,000,000 invoice
+// lines over the two years of orders.
+const BenchInvoiceRounds = 5
+
+// BenchFinanceEmail is the finance user the report benchmark signs in as.
+const BenchFinanceEmail = "benchfinance@bench.test"
+
+// BenchInvoicesSeeded reports whether the bench invoices are present.
+func (s *Store) BenchInvoicesSeeded(ctx context.Context) (bool, error) {
+	var ok bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)`, BenchFinanceEmail).Scan(&ok)
+	return ok, classify(err, "bench invoices seeded")
+}
+
+// SeedBenchInvoices adds the reports' dataset to the bench orders: rounds
+// invoices per PO, each billing one unit of every line a few days after
+// the order, at the contract price or up to 0.06 above or below it (so
+// some lines are beyond the 2 % tolerance and items are paid at different
+// prices across sites), with each line's match and facts as recording
+// would write them; invoice totals and statuses from their lines; the
+// per-contract invoiced totals; and a finance user.
+func (s *Store) SeedBenchInvoices(ctx context.Context, rounds int, passwordHash string) error {
+	steps := []struct {
+		name string
+		run  func() error
+	}{
+		{"invoices", func() error {
+			_, err := s.db.Exec(ctx, `
+			INSERT INTO invoices (vendor_id, number, invoice_date, currency, status, total)
+			SELECT po.vendor_id, 'BINV-' || po.id || '-' || r, po.submitted_at::date + r * 3, po.currency, 'matched', 0
+			FROM purchase_orders po CROSS JOIN generate_series(1, $1) r
+			WHERE po.number LIKE 'PO-BENCH-%'`, rounds)
+			return err
+		}},
+		{"invoice lines", func() error {
+			_, err := s.db.Exec(ctx, `
+			INSERT INTO invoice_lines (invoice_id, line_no, po_line_id, description, qty, unit_price, total, status, exceptions, explanation,
+			                           contract_price, unit_variance, total_variance, beyond_tolerance, invoice_date, currency, vendor_id,
+			                           location_id, item_id, category, contract_id)
+			SELECT inv.id, pl.line_no, pl.id, pl.description, 1, pl.unit_price + d.v, round(pl.unit_price + d.v, 2),
+			       CASE WHEN d.beyond THEN 'exception' ELSE 'matched' END, CASE WHEN d.beyond THEN '{price}'::text[] ELSE '{}' END,
+			       CASE WHEN d.beyond THEN 'bench: beyond tolerance' ELSE '' END,
+			       pl.unit_price, d.v, round(pl.unit_price + d.v, 2) - round(pl.unit_price, 2), d.beyond,
+			       inv.invoice_date, inv.currency, inv.vendor_id, pl.location_id, pl.item_id, pl.category, pl.contract_id
+			FROM invoices inv
+			JOIN po_lines pl ON pl.po_id = split_part(inv.number, '-', 2)::bigint
+			CROSS JOIN LATERAL (SELECT ((pl.id + inv.id) % 13 - 6) * 0.01 AS v) dv
+			CROSS JOIN LATERAL (SELECT dv.v, abs(dv.v) > pl.unit_price * 0.02 AS beyond) d
+			WHERE inv.number LIKE 'BINV-%'`)
+			return err
+		}},
+		{"invoice totals", func() error {
+			_, err := s.db.Exec(ctx, `
+			UPDATE invoices inv SET total = t.total, status = CASE WHEN t.exc THEN 'exception' ELSE 'approved' END
+			FROM (SELECT invoice_id, sum(total) AS total, bool_or(status = 'exception') AS exc FROM invoice_lines GROUP BY invoice_id) t
+			WHERE t.invoice_id = inv.id AND inv.number LIKE 'BINV-%'`)
+			return err
+		}},
+		{"contract invoiced", func() error {
+			_, err := s.db.Exec(ctx, `
+			INSERT INTO contract_invoiced (contract_id, total)
+			SELECT contract_id, sum(total) FROM invoice_lines WHERE contract_id IS NOT NULL GROUP BY contract_id
+			ON CONFLICT (contract_id) DO UPDATE SET total = EXCLUDED.total`)
+			return err
+		}},
+		{"finance user", func() error {
+			_, err := s.db.Exec(ctx, `
+			WITH u AS (INSERT INTO users (email, name, password_hash) VALUES ($1, 'Bench finance', $2) RETURNING id)
+			INSERT INTO user_roles (user_id, role) SELECT id, 'finance' FROM u`, BenchFinanceEmail, passwordHash)
+			return err
+		}},
+		{"statistics", func() error {
+			_, err := s.db.Exec(ctx, `ANALYZE`)
+			return err
+		}},
+	}
+	for _, st := range steps {
+		start := time.Now()
+		if err := st.run(); err != nil {
+			return fmt.Errorf("store: bench seed %s: %w", st.name, err)
+		}
+		fmt.Printf("  seeded %-20s in %s\n", st.name, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// RefillBenchCart puts n catalogue items offered at the user's location
+// into the user's cart, so the load generator can measure submissions of
+// n-line carts without measuring n add-to-cart requests.
+func (s *Store) RefillBenchCart(ctx context.Context, userID, locationID int64, n, seed int) error {
+	_, err := s.db.Exec(ctx, `
+		INSERT INTO cart_lines (user_id, location_id, item_id, qty)
+		SELECT $1, $2, p.item_id, 1 + (p.id % 5)
+		FROM contract_prices p JOIN contracts c ON c.id = p.contract_id
+		WHERE p.id >= (SELECT min(id) FROM contract_prices) + ($4 * 7919) % 190000
+		  AND c.currency = (SELECT currency FROM locations WHERE id = $2)
+		  AND (NOT EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id)
+		       OR EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id AND cl.location_id = $2))
+		ORDER BY p.id
+		LIMIT $3
+		ON CONFLICT DO NOTHING`, userID, locationID, n, seed)
+	return classify(err, "refill bench cart")
+}

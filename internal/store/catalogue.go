@@ -1,0 +1,282 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/procure-app/procure/internal/money"
+	"github.com/procure-app/procure/internal/pricing"
+	"github.com/procure-app/procure/internal/procure"
+)
+
+// candidateSQL loads every price row that could price the given items:
+// rows of active or suspended contracts that are current, or that run to
+// their contract's end (an amended-away row is history, not a candidate).
+// Which of them wins, and why the others lose, is pricing's decision.
+const candidateSQL = `
+	SELECT p.item_id, c.id, c.number, c.status, c.start_date, c.end_date, c.currency,
+	       c.cap::text, c.committed::text,
+	       COALESCE((SELECT array_agg(cl.location_id) FROM contract_locations cl WHERE cl.contract_id = c.id), '{}'),
+	       v.id, v.name, v.status,
+	       p.id, p.vendor_sku, COALESCE(p.max_qty::text, '0'), COALESCE(p.valid_from, c.start_date), COALESCE(p.valid_to, c.end_date),
+	       p.preferred,
+	       (SELECT array_agg(t.min_qty::text ORDER BY t.min_qty) FROM contract_price_tiers t WHERE t.price_id = p.id),
+	       (SELECT array_agg(t.unit_price::text ORDER BY t.min_qty) FROM contract_price_tiers t WHERE t.price_id = p.id)
+	FROM contract_prices p
+	JOIN contracts c ON c.id = p.contract_id
+	JOIN vendors v ON v.id = c.vendor_id
+	WHERE p.item_id = ANY ($1)
+	  AND c.status IN ('active', 'suspended')
+	  AND (p.valid_to IS NULL OR p.valid_to >= $2 OR p.valid_to >= c.end_date)
+	ORDER BY p.item_id, c.number, p.id`
+
+// Candidates returns the candidate prices for each item.
+func (q queries) Candidates(ctx context.Context, itemIDs []int64, today pricing.Date) (map[int64][]pricing.Candidate, error) {
+	rows, err := q.db.Query(ctx, candidateSQL, itemIDs, today.Time())
+	if err != nil {
+		return nil, classify(err, "candidates")
+	}
+	defer rows.Close()
+	out := map[int64][]pricing.Candidate{}
+	for rows.Next() {
+		var (
+			itemID                 int64
+			c                      pricing.Candidate
+			status, cur, vstatus   string
+			capText                *string
+			committed, maxQty      string
+			start, end, vfrom, vto time.Time
+			mins, prices           []string
+		)
+		if err := rows.Scan(&itemID, &c.ContractID, &c.ContractNumber, &status, &start, &end, &cur, &capText, &committed,
+			&c.Locations, &c.VendorID, &c.VendorName, &vstatus, &c.PriceID, &c.VendorSKU, &maxQty, &vfrom, &vto,
+			&c.Preferred, &mins, &prices); err != nil {
+			return nil, classify(err, "scan candidate")
+		}
+		c.ContractStatus, c.VendorStatus = pricing.ContractStatus(status), pricing.VendorStatus(vstatus)
+		c.Start, c.End, c.ValidFrom, c.ValidTo = pricing.DateOf(start), pricing.DateOf(end), pricing.DateOf(vfrom), pricing.DateOf(vto)
+		if c.Currency, err = money.ParseCurrency(cur); err != nil {
+			return nil, err
+		}
+		if err := c.MaxQty.Scan(maxQty); err != nil {
+			return nil, err
+		}
+		if c.Tiers, err = scanTiers(mins, prices); err != nil {
+			return nil, err
+		}
+		if capText != nil {
+			capAmt, err := money.ScanAmount(c.Currency, *capText)
+			if err != nil {
+				return nil, err
+			}
+			used, err := money.ScanAmount(c.Currency, committed)
+			if err != nil {
+				return nil, err
+			}
+			if c.CapLeft, err = capAmt.Sub(used); err != nil {
+				return nil, err
+			}
+			c.HasCap = true
+		}
+		out[itemID] = append(out[itemID], c)
+	}
+	return out, classify(rows.Err(), "candidates")
+}
+
+// LockCappedContracts locks, in id order, every capped active contract that
+// prices any of the items: concurrent orders on one contract queue here,
+// and a fixed order means two carts touching the same contracts cannot
+// deadlock. Caps read after this are current.
+func (tx *Tx) LockCappedContracts(ctx context.Context, itemIDs []int64) error {
+	_, err := tx.db.Exec(ctx, `
+		SELECT c.id FROM contracts c
+		WHERE c.id IN (SELECT p.contract_id FROM contract_prices p WHERE p.item_id = ANY ($1))
+		  AND c.cap IS NOT NULL AND c.status = 'active'
+		ORDER BY c.id
+		FOR UPDATE`, itemIDs)
+	return classify(err, "lock contracts")
+}
+
+// CatalogueFilter chooses a page of a location's catalogue. Sort is "name"
+// or "price"; the After fields are the keyset cursor of the last row shown.
+type CatalogueFilter struct {
+	LocationID     int64
+	Currency       money.Currency
+	Today          pricing.Date
+	Q              string
+	Category       string
+	VendorID       int64
+	UserID         int64 // whose favourites are marked
+	FavouritesOnly bool
+	Sort           string
+	AfterName      string
+	AfterPrice     money.UnitPrice
+	AfterID        int64
+	Limit          int
+}
+
+// CatalogueRow is an item offered at a location and its catalogue offer:
+// the price row a person ordering its minimum quantity would get first.
+type CatalogueRow struct {
+	Item      procure.Item
+	FromPrice money.UnitPrice
+	VendorID  int64
+	Favourite bool
+}
+
+// offerLateral finds an item's catalogue offer at a location on a date
+// ($1 location, $2 date, $3 currency, $4 vendor filter or 0): the first
+// price row by preferred, lowest first-tier price, contract number. It
+// probes the item's price rows through the btree on contract_prices(item_id).
+const offerLateral = `
+	SELECT t.unit_price AS price, c.vendor_id
+	FROM contract_prices p
+	JOIN contracts c ON c.id = p.contract_id
+	JOIN vendors v ON v.id = c.vendor_id
+	JOIN LATERAL (SELECT unit_price FROM contract_price_tiers WHERE price_id = p.id ORDER BY min_qty LIMIT 1) t ON true
+	WHERE p.item_id = i.id
+	  AND c.status = 'active' AND c.start_date <= $2 AND c.end_date >= $2 AND c.currency = $3
+	  AND v.status = 'approved'
+	  AND COALESCE(p.valid_from, c.start_date) <= $2 AND COALESCE(p.valid_to, c.end_date) >= $2
+	  AND (NOT EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id)
+	       OR EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id AND cl.location_id = $1))
+	  AND ($4 = 0 OR c.vendor_id = $4)
+	ORDER BY p.preferred DESC, t.unit_price, c.number, p.id
+	LIMIT 1`
+
+// catalogueSelect is the row every catalogue query returns ($5 = user).
+const catalogueSelect = `
+	SELECT i.id, i.sku, i.name, i.description, i.category, i.unit, i.quantity_scale, i.version, o.price::text,
+	       COALESCE(o.vendor_id, 0), EXISTS (SELECT 1 FROM favourites fv WHERE fv.user_id = $5 AND fv.item_id = i.id)`
+
+// catalogueWalk serves browsing without a search term: items in name order
+// from the cursor, each probed for an offer, until a page is full.
+// $6 category, $7 favourites only, $8 cursor id, $9 cursor name, $10 limit.
+const catalogueWalk = catalogueSelect + `
+	FROM items i
+	CROSS JOIN LATERAL (` + offerLateral + `) o
+	WHERE ($6 = '' OR i.category = $6)
+	  AND (NOT $7 OR EXISTS (SELECT 1 FROM favourites fv WHERE fv.user_id = $5 AND fv.item_id = i.id))
+	  AND ($8 = 0 OR (i.name, i.id) > ($9, $8))
+	ORDER BY i.name, i.id
+	LIMIT $10`
+
+// catalogueSearchWindow serves a search sorted by name. The matches are
+// gathered first through the trigram indexes (MATERIALIZED stops the
+// planner from walking the whole name index filtering by ILIKE, which is
+// slow for rare terms), then a window of them after the cursor, in name
+// order, is probed for offers. Items without an offer come back with a NULL
+// price, so the caller knows how far the window reached.
+// $6 category, $7 favourites only, $8 cursor id, $9 cursor name, $10 window,
+// $11 search pattern.
+const catalogueSearchWindow = `
+	WITH m AS MATERIALIZED (
+		SELECT i.id, i.sku, i.name, i.description, i.category, i.unit, i.quantity_scale, i.version FROM items i
+		WHERE (i.name ILIKE $11 OR i.sku ILIKE $11) AND ($6 = '' OR i.category = $6)
+	)` + catalogueSelect + `
+	FROM (SELECT * FROM m WHERE $8 = 0 OR (m.name, m.id) > ($9, $8) ORDER BY m.name, m.id LIMIT $10) i
+	LEFT JOIN LATERAL (` + offerLateral + `) o ON true
+	WHERE NOT $7 OR EXISTS (SELECT 1 FROM favourites fv WHERE fv.user_id = $5 AND fv.item_id = i.id)
+	ORDER BY i.name, i.id`
+
+// catalogueByPrice serves the price sort (with or without a search term):
+// every match needs its offer before the cheapest can be known.
+// $6 category, $7 favourites only, $8 cursor id, $9 cursor price, $10 limit,
+// $11 search term, $12 search pattern.
+const catalogueByPrice = catalogueSelect + `
+	FROM items i
+	CROSS JOIN LATERAL (` + offerLateral + `) o
+	WHERE ($11 = '' OR i.name ILIKE $12 OR i.sku ILIKE $12)
+	  AND ($6 = '' OR i.category = $6)
+	  AND (NOT $7 OR EXISTS (SELECT 1 FROM favourites fv WHERE fv.user_id = $5 AND fv.item_id = i.id))
+	  AND ($8 = 0 OR (o.price, i.id) > ($9::numeric, $8))
+	ORDER BY o.price, i.id
+	LIMIT $10`
+
+// searchWindow is how many matches one window of a name-sorted search
+// probes; windowRounds bounds the windows one page may take.
+const (
+	searchWindow = 100
+	windowRounds = 10
+)
+
+// Catalogue lists the items offered at a location today: those with a
+// current price row on an active contract, in the location's currency,
+// covering it, from an approved vendor. It is a pre-filter for speed; the
+// page then resolves each item with pricing.Resolve, which decides the
+// price shown and explains it. next is the filter for the following page
+// (next.AfterID is 0 when there is none).
+func (q queries) Catalogue(ctx context.Context, f CatalogueFilter) (rows []CatalogueRow, next CatalogueFilter, err error) {
+	limit := pageLimit(f.Limit)
+	next = f
+	next.AfterID = 0
+	base := []any{f.LocationID, f.Today.Time(), f.Currency.Code(), f.VendorID, f.UserID, f.Category, f.FavouritesOnly}
+	switch {
+	case f.Sort == "price":
+		rows, err = scanCatalogue(q.db.Query(ctx, catalogueByPrice, append(base, f.AfterID, f.AfterPrice, limit, f.Q, likePattern(f.Q))...))
+		if err == nil && len(rows) == limit {
+			last := rows[len(rows)-1]
+			next.AfterID, next.AfterName, next.AfterPrice = last.Item.ID, last.Item.Name, last.FromPrice
+		}
+		return rows, next, err
+	case f.Q == "":
+		rows, err = scanCatalogue(q.db.Query(ctx, catalogueWalk, append(base, f.AfterID, f.AfterName, limit)...))
+		if err == nil && len(rows) == limit {
+			last := rows[len(rows)-1]
+			next.AfterID, next.AfterName = last.Item.ID, last.Item.Name
+		}
+		return rows, next, err
+	}
+	cursorID, cursorName := f.AfterID, f.AfterName
+	for round := 0; round < windowRounds; round++ {
+		window, err := scanCatalogue(q.db.Query(ctx, catalogueSearchWindow,
+			append(base[:len(base):len(base)], cursorID, cursorName, searchWindow, likePattern(f.Q))...))
+		if err != nil {
+			return nil, next, err
+		}
+		for _, r := range window {
+			cursorID, cursorName = r.Item.ID, r.Item.Name
+			if r.VendorID == 0 {
+				continue // matched, not offered here
+			}
+			rows = append(rows, r)
+			if len(rows) == limit {
+				next.AfterID, next.AfterName = r.Item.ID, r.Item.Name
+				return rows, next, nil
+			}
+		}
+		if len(window) < searchWindow {
+			return rows, next, nil // every match seen
+		}
+	}
+	// A page's worth of windows probed without filling the page: the next
+	// page carries on from there.
+	next.AfterID, next.AfterName = cursorID, cursorName
+	return rows, next, nil
+}
+
+func scanCatalogue(rows pgx.Rows, err error) ([]CatalogueRow, error) {
+	if err != nil {
+		return nil, classify(err, "catalogue")
+	}
+	defer rows.Close()
+	var out []CatalogueRow
+	for rows.Next() {
+		var r CatalogueRow
+		var price *string
+		it := &r.Item
+		if err := rows.Scan(&it.ID, &it.SKU, &it.Name, &it.Description, &it.Category, &it.Unit, &it.QuantityScale, &it.Version,
+			&price, &r.VendorID, &r.Favourite); err != nil {
+			return nil, classify(err, "scan catalogue row")
+		}
+		if price != nil {
+			if err := r.FromPrice.Scan(*price); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, r)
+	}
+	return out, classify(rows.Err(), "catalogue")
+}

@@ -1,0 +1,360 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/procure-app/procure/internal/money"
+	"github.com/procure-app/procure/internal/pricing"
+	"github.com/procure-app/procure/internal/procure"
+)
+
+// InsertRequest creates a purchase request unless this user already
+// submitted one with key: then it returns that request's id and dup=true.
+// It is the first statement of a submission, so a concurrent duplicate
+// waits on the unique index and then finds the first one's request.
+func (tx *Tx) InsertRequest(ctx context.Context, userID, locationID int64, cur money.Currency, key string, at time.Time) (int64, bool, error) {
+	var id int64
+	err := tx.db.QueryRow(ctx, `
+		INSERT INTO purchase_requests (user_id, location_id, currency, idempotency_key, submitted_at)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (user_id, idempotency_key) DO NOTHING
+		RETURNING id`, userID, locationID, cur.Code(), key, at).Scan(&id)
+	if err == nil {
+		return id, false, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		var pgErr interface{ SQLState() string }
+		if errors.As(err, &pgErr) && pgErr.SQLState() == "23514" {
+			return 0, false, procure.Errorf(procure.KindInvalid, "The form was not issued by this site. Reload the cart and submit again.")
+		}
+		return 0, false, classify(err, "insert request")
+	}
+	err = tx.db.QueryRow(ctx, `SELECT id FROM purchase_requests WHERE user_id = $1 AND idempotency_key = $2`, userID, key).Scan(&id)
+	return id, true, classify(err, "find request")
+}
+
+// NewPO is a purchase order to write.
+type NewPO struct {
+	LocationID  int64
+	VendorID    int64
+	Currency    money.Currency
+	Total       money.Amount
+	OffContract bool
+	SubmittedAt time.Time
+	IssuedAt    time.Time
+	CreatedBy   int64
+	Lines       []NewPOLine
+}
+
+// NewPOLine is a PO line to write with its frozen resolution.
+type NewPOLine struct {
+	ItemID      int64 // 0 = none (off-contract)
+	Category    string
+	Description string
+	Unit        string
+	VendorSKU   string
+	Qty         money.Quantity
+	UnitPrice   money.UnitPrice
+	Total       money.Amount
+	ContractID  int64
+	PriceID     int64
+	TierMin     money.Quantity
+	Resolution  *pricing.Record
+}
+
+// InsertPOs writes issued POs (numbers[i] for pos[i]) and all their lines
+// in two statements, and returns each PO's id and its line ids in order.
+func (tx *Tx) InsertPOs(ctx context.Context, requestID int64, pos []NewPO, numbers []string) ([]int64, [][]int64, error) {
+	n := len(pos)
+	locs, vendors, created := make([]int64, n), make([]int64, n), make([]int64, n)
+	curs, totals := make([]string, n), make([]string, n)
+	offs := make([]bool, n)
+	subs, issued := make([]time.Time, n), make([]time.Time, n)
+	for i, po := range pos {
+		locs[i], vendors[i], created[i] = po.LocationID, po.VendorID, po.CreatedBy
+		curs[i], totals[i], offs[i] = po.Currency.Code(), po.Total.String(), po.OffContract
+		subs[i], issued[i] = po.SubmittedAt, po.IssuedAt
+	}
+	rows, err := tx.db.Query(ctx, `
+		INSERT INTO purchase_orders (number, request_id, location_id, vendor_id, currency, status, total, off_contract,
+		                             submitted_at, issued_at, created_by)
+		SELECT u.number, $2, u.loc, u.vendor, u.cur, 'issued', u.total::numeric, u.off, u.sub, u.iss, NULLIF(u.created, 0)
+		FROM unnest($1::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bool[], $8::timestamptz[], $9::timestamptz[], $10::bigint[])
+		     AS u(number, loc, vendor, cur, total, off, sub, iss, created)
+		RETURNING id, number`, numbers, requestID, locs, vendors, curs, totals, offs, subs, issued, created)
+	if err != nil {
+		return nil, nil, classify(err, "insert pos")
+	}
+	idOf := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var number string
+		if err := rows.Scan(&id, &number); err != nil {
+			rows.Close()
+			return nil, nil, classify(err, "scan po id")
+		}
+		idOf[number] = id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, classify(err, "insert pos")
+	}
+	ids := make([]int64, n)
+	var (
+		poIDs, items, contracts, priceIDs []*int64
+		nos                               []int32
+		descs, units, vskus, cats         []string
+		qtys, prices, lineTotals          []string
+		tiers, res                        []*string
+	)
+	for i, po := range pos {
+		ids[i] = idOf[numbers[i]]
+		for k, l := range po.Lines {
+			poID := ids[i]
+			poIDs = append(poIDs, &poID)
+			nos = append(nos, int32(k+1))
+			var item, contract, price *int64
+			var tier, rec *string
+			if l.ItemID != 0 {
+				v := l.ItemID
+				item = &v
+			}
+			if l.ContractID != 0 {
+				c, p, t := l.ContractID, l.PriceID, l.TierMin.String()
+				contract, price, tier = &c, &p, &t
+			}
+			if l.Resolution != nil {
+				b, err := json.Marshal(l.Resolution)
+				if err != nil {
+					return nil, nil, fmt.Errorf("store: resolution json: %w", err)
+				}
+				s := string(b)
+				rec = &s
+			}
+			items, contracts, priceIDs, tiers, res = append(items, item), append(contracts, contract), append(priceIDs, price), append(tiers, tier), append(res, rec)
+			descs, units, vskus = append(descs, l.Description), append(units, l.Unit), append(vskus, l.VendorSKU)
+			cats = append(cats, l.Category)
+			qtys, prices, lineTotals = append(qtys, l.Qty.String()), append(prices, l.UnitPrice.Format(4)), append(lineTotals, l.Total.String())
+		}
+	}
+	lrows, err := tx.db.Query(ctx, `
+		INSERT INTO po_lines (po_id, line_no, item_id, description, unit, vendor_sku, qty, unit_price, total,
+		                      contract_id, price_id, tier_min, resolution, category, location_id, vendor_id, currency, ordered_at)
+		SELECT u.po, u.no, u.item, u.descr, u.unit, u.vsku, u.qty::numeric, u.price::numeric, u.total::numeric,
+		       u.contract, u.price_id, u.tier::numeric, u.res::jsonb, u.cat, po.location_id, po.vendor_id, po.currency, po.submitted_at
+		FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+		            $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::text[])
+		     AS u(po, no, item, descr, unit, vsku, qty, price, total, contract, price_id, tier, res, cat)
+		JOIN purchase_orders po ON po.id = u.po
+		RETURNING id, po_id, line_no`, poIDs, nos, items, descs, units, vskus, qtys, prices, lineTotals, contracts, priceIDs, tiers, res, cats)
+	if err != nil {
+		return nil, nil, classify(err, "insert po lines")
+	}
+	defer lrows.Close()
+	index := map[int64]int{}
+	lineIDs := make([][]int64, n)
+	for i := range pos {
+		index[ids[i]] = i
+		lineIDs[i] = make([]int64, len(pos[i].Lines))
+	}
+	for lrows.Next() {
+		var lid, po int64
+		var no int
+		if err := lrows.Scan(&lid, &po, &no); err != nil {
+			return nil, nil, classify(err, "scan po line id")
+		}
+		lineIDs[index[po]][no-1] = lid
+	}
+	return ids, lineIDs, classify(lrows.Err(), "insert po lines")
+}
+
+// NewRequestLine is a requested line to write with its outcome.
+type NewRequestLine struct {
+	ItemID      int64
+	Description string
+	Unit        string
+	Qty         money.Quantity
+	OffContract procure.OffContract
+	Status      procure.RequestLineStatus
+	POLineID    int64
+	Resolution  *pricing.Record // for lines that did not resolve
+}
+
+// InsertRequestLines writes the lines of a request, numbered in order.
+func (tx *Tx) InsertRequestLines(ctx context.Context, requestID int64, lines []NewRequestLine) error {
+	n := len(lines)
+	nos := make([]int32, n)
+	items, poLines, vendors := make([]*int64, n), make([]*int64, n), make([]*int64, n)
+	descs, units, qtys, statuses := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	ests, res := make([]*string, n), make([]*string, n)
+	vnames, reasons := make([]string, n), make([]string, n)
+	for i, l := range lines {
+		nos[i] = int32(i + 1)
+		if l.ItemID != 0 {
+			items[i] = &l.ItemID
+		}
+		if l.POLineID != 0 {
+			poLines[i] = &l.POLineID
+		}
+		if l.OffContract.SuggestedVendorID != 0 {
+			vendors[i] = &l.OffContract.SuggestedVendorID
+		}
+		descs[i], units[i], qtys[i], statuses[i] = l.Description, l.Unit, l.Qty.String(), string(l.Status)
+		vnames[i], reasons[i] = l.OffContract.SuggestedVendorName, l.OffContract.Reason
+		if l.OffContract.EstPrice > 0 {
+			e := l.OffContract.EstPrice.Format(4)
+			ests[i] = &e
+		}
+		if l.Resolution != nil {
+			b, err := json.Marshal(l.Resolution)
+			if err != nil {
+				return fmt.Errorf("store: resolution json: %w", err)
+			}
+			s := string(b)
+			res[i] = &s
+		}
+	}
+	_, err := tx.db.Exec(ctx, `
+		INSERT INTO request_lines (request_id, line_no, item_id, description, unit, qty, est_price, suggested_vendor_id,
+		                           suggested_vendor_name, reason, status, po_line_id, resolution)
+		SELECT $1, u.no, u.item, u.descr, u.unit, u.qty::numeric, u.est::numeric, u.vendor, u.vname, u.reason, u.status, u.poline, u.res::jsonb
+		FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
+		            $10::text[], $11::text[], $12::bigint[], $13::text[])
+		     AS u(no, item, descr, unit, qty, est, vendor, vname, reason, status, poline, res)`,
+		requestID, nos, items, descs, units, qtys, ests, vendors, vnames, reasons, statuses, poLines, res)
+	return classify(err, "insert request lines")
+}
+
+// ReserveCap adds amt to a capped contract's committed spend if it still
+// fits the cap: one guarded UPDATE, re-checked by Postgres on the newest row version
+// (RELIABILITY.md 3.1, pattern D), with the CHECK constraint as backstop.
+func (tx *Tx) ReserveCap(ctx context.Context, contractID int64, amt money.Amount) (CapCrossing, error) {
+	var c CapCrossing
+	err := tx.db.QueryRow(ctx, `
+		UPDATE contracts SET committed = committed + $2::numeric
+		WHERE id = $1 AND (cap IS NULL OR committed + $2::numeric <= cap)
+		RETURNING id, number, COALESCE(owner_id, 0),
+		          cap IS NOT NULL AND committed - $2::numeric < cap * 0.8 AND committed >= cap * 0.8,
+		          cap IS NOT NULL AND committed - $2::numeric < cap AND committed >= cap`, contractID, amt.String()).
+		Scan(&c.ContractID, &c.Number, &c.OwnerID, &c.Passed80, &c.Passed100)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return CapCrossing{}, procure.Errorf(procure.KindConflict, "A contract's cap was used up while you ordered. Please submit again.")
+	}
+	return c, classify(err, "reserve cap")
+}
+
+// CapCrossing says whether a reservation carried a contract's committed
+// spend past 80 % or 100 % of its cap.
+type CapCrossing struct {
+	ContractID          int64
+	Number              string
+	OwnerID             int64
+	Passed80, Passed100 bool
+}
+
+// ReleaseCap gives committed spend back to a capped contract (a cancelled
+// PO). Uncapped contracts sum their live lines instead and need nothing.
+func (tx *Tx) ReleaseCap(ctx context.Context, contractID int64, amt money.Amount) error {
+	_, err := tx.db.Exec(ctx, `UPDATE contracts SET committed = committed - $2::numeric WHERE id = $1 AND cap IS NOT NULL`, contractID, amt.String())
+	return classify(err, "release cap")
+}
+
+// NextPONumbers draws n PO numbers of a year from that year's sequence:
+// never reused, ascending, without a lock that would serialise every
+// submission (a rolled-back submission leaves a gap).
+func (tx *Tx) NextPONumbers(ctx context.Context, year, n int) ([]string, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	rows, err := tx.db.Query(ctx, `SELECT n FROM next_po_numbers($1, $2) AS n ORDER BY n`, year, n)
+	if err != nil {
+		return nil, classify(err, "po numbers")
+	}
+	defer rows.Close()
+	numbers := make([]string, 0, n)
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, classify(err, "scan po number")
+		}
+		numbers = append(numbers, procure.PONumber(year, v))
+	}
+	return numbers, classify(rows.Err(), "po numbers")
+}
+
+// LockPendingLine locks an off-contract line that is still waiting for a
+// decision; a decided line is a conflict (it was approved or rejected
+// meanwhile).
+func (tx *Tx) LockPendingLine(ctx context.Context, lineID int64) (procure.RequestLine, error) {
+	var status string
+	err := tx.db.QueryRow(ctx, `SELECT status FROM request_lines WHERE id = $1 FOR UPDATE`, lineID).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return procure.RequestLine{}, notFound("Request line", lineID)
+	}
+	if err != nil {
+		return procure.RequestLine{}, classify(err, "lock request line")
+	}
+	if status != string(procure.LinePending) {
+		return procure.RequestLine{}, procure.Errorf(procure.KindConflict, "This line was already %s.", status)
+	}
+	lines, err := tx.requestLine(ctx, lineID)
+	if err != nil {
+		return procure.RequestLine{}, err
+	}
+	return lines[0], nil
+}
+
+// DecideLine records procurement's decision on a pending line.
+func (tx *Tx) DecideLine(ctx context.Context, lineID int64, to procure.RequestLineStatus, actorID int64, note string, poLineID int64, at time.Time) error {
+	_, err := tx.db.Exec(ctx, `
+		UPDATE request_lines SET status = $2, decided_by = NULLIF($3, 0), decision_note = $4, po_line_id = NULLIF($5, 0), decided_at = $6
+		WHERE id = $1 AND status = 'pending'`, lineID, string(to), actorID, note, poLineID, at)
+	return classify(err, "decide line")
+}
+
+// ReceiptLine is a quantity received on a PO line.
+type ReceiptLine struct {
+	POLineID int64
+	Qty      money.Quantity
+}
+
+// RecordReceipt books a goods receipt and moves the PO to status to. The
+// po_lines CHECK (received <= qty) is the backstop against over-receipt.
+func (tx *Tx) RecordReceipt(ctx context.Context, poID, userID int64, note string, lines []ReceiptLine, to procure.POStatus) error {
+	var rid int64
+	if err := tx.db.QueryRow(ctx, `INSERT INTO receipts (po_id, received_by, note) VALUES ($1, $2, $3) RETURNING id`,
+		poID, userID, note).Scan(&rid); err != nil {
+		return classify(err, "insert receipt")
+	}
+	ids := make([]int64, len(lines))
+	qtys := make([]string, len(lines))
+	for i, l := range lines {
+		ids[i], qtys[i] = l.POLineID, l.Qty.String()
+	}
+	if _, err := tx.db.Exec(ctx, `
+		INSERT INTO receipt_lines (receipt_id, po_line_id, qty)
+		SELECT $1, u.id, u.qty::numeric FROM unnest($2::bigint[], $3::text[]) AS u(id, qty)`, rid, ids, qtys); err != nil {
+		return classify(err, "insert receipt lines")
+	}
+	if _, err := tx.db.Exec(ctx, `
+		UPDATE po_lines pl SET received = pl.received + u.qty::numeric
+		FROM unnest($1::bigint[], $2::text[]) AS u(id, qty) WHERE pl.id = u.id AND pl.po_id = $3`, ids, qtys, poID); err != nil {
+		return classify(err, "book received quantities")
+	}
+	return tx.SetPOStatus(ctx, poID, to, "")
+}
+
+// SetPOStatus moves a PO (the caller checked the move).
+func (tx *Tx) SetPOStatus(ctx context.Context, poID int64, to procure.POStatus, reason string) error {
+	_, err := tx.db.Exec(ctx, `
+		UPDATE purchase_orders SET status = $2, cancel_reason = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancel_reason END,
+		       closed_at = CASE WHEN $2 IN ('closed', 'cancelled') THEN now() ELSE closed_at END
+		WHERE id = $1`, poID, string(to), reason)
+	return classify(err, "set po status")
+}

@@ -1,0 +1,170 @@
+// Package store is the only package with SQL. It maps rows to procure types
+// and Postgres errors to procure errors (by constraint name), and every
+// write that changes state records its audit event in the same transaction.
+//
+// Reads are methods of queries, shared by Store (the pool) and Tx (one
+// transaction); writes that span one aggregate are Store methods that open
+// their own transaction, and flows across aggregates (internal/app) compose
+// Tx methods inside Store.InTx. Every read an office admin can reach takes a
+// procure.Scope that goes into the WHERE clause.
+//
+// Imports: procure, money, pricing, pgx. Never server, app or web.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/puddle/v2"
+
+	"github.com/procure-app/procure/internal/procure"
+)
+
+// conn is what both a pool and a transaction can do.
+type conn interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// queries holds the reads and single statements usable on a pool or inside
+// a transaction.
+type queries struct{ db conn }
+
+// Store is the database behind the app.
+type Store struct {
+	queries
+	pool *pgxpool.Pool
+}
+
+// New wraps a pool.
+func New(pool *pgxpool.Pool) *Store { return &Store{queries: queries{db: pool}, pool: pool} }
+
+// Pool exposes the pool for the session store and health checks.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Tx is the store inside one transaction. Flows in internal/app compose its
+// methods so that a state change and its audit event commit together.
+type Tx struct {
+	queries
+	tx pgx.Tx
+}
+
+// maxAttempts bounds retries of a transaction that lost a deadlock or a
+// serialization race (RELIABILITY.md 3.1, rule 2).
+const maxAttempts = 3
+
+// InTx runs fn in a READ COMMITTED transaction: committed if fn returns nil,
+// else rolled back. A deadlock or serialization failure is retried up to
+// three times with a short jittered pause; fn must therefore be safe to run
+// again (it is: nothing outside the transaction is touched).
+func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
+			return fn(&Tx{queries: queries{db: tx}, tx: tx})
+		})
+		if !retryable(err) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return classify(ctx.Err(), "transaction")
+		case <-time.After(time.Duration(attempt*attempt*15) * time.Millisecond):
+		}
+	}
+	return classify(err, "transaction")
+}
+
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// constraintErrors turns a violated constraint into what the user should
+// read, and which form field it concerns. Named constraints are the
+// contract between migrations and this map.
+var constraintErrors = map[string]struct {
+	kind    procure.Kind
+	field   string
+	message string
+}{
+	"users_email_key":       {procure.KindInvalid, "email", "A user with this email address already exists."},
+	"locations_code_key":    {procure.KindInvalid, "code", "Another location already uses this code."},
+	"users_email_lower":     {procure.KindInvalid, "email", "Enter a valid email address."},
+	"locations_name_length": {procure.KindInvalid, "name", "Enter a name of at most 120 characters."},
+	"vendors_name_key":      {procure.KindInvalid, "name", "A vendor with this name already exists."},
+	"items_sku_key":         {procure.KindInvalid, "sku", "Another item already has this SKU."},
+	"contracts_number_key":  {procure.KindInvalid, "number", "This contract number is already used."},
+	"contracts_dates_check": {procure.KindInvalid, "end", "The end date must not be before the start date."},
+	"contract_prices_no_overlap": {procure.KindInvalid, "valid_from",
+		"This item already has a price on this contract for part of that period; validity windows must not overlap."},
+	"contract_locations_location_id_fkey": {procure.KindInvalid, "locations", "Choose locations from the list."},
+	"contracts_vendor_id_fkey":            {procure.KindInvalid, "vendor_id", "Choose the vendor from the list."},
+	"invoices_vendor_number_key":          {procure.KindInvalid, "number", "This vendor's invoice with that number is already recorded."},
+}
+
+// classify turns err into a *procure.Error the web layer can answer: known
+// constraint violations become KindInvalid with a field message, an
+// unreachable or overloaded database becomes KindUnavailable, anything else
+// stays internal (with its cause) for the log. what names the operation.
+func classify(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := errors.AsType[*procure.Error](err); ok {
+		return err
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		if c, ok := constraintErrors[pg.ConstraintName]; ok {
+			e := &procure.Error{Kind: c.kind, Message: c.message, Err: err}
+			if c.field != "" {
+				e.Fields = map[string]string{c.field: c.message}
+			}
+			return e
+		}
+		switch {
+		case pg.Code == "40001" || pg.Code == "40P01":
+			return procure.Wrap(procure.KindUnavailable, err, "The system is busy. Please try again.")
+		case pg.Code == "55P03" || pg.Code == "57014": // lock_timeout, statement_timeout
+			return procure.Wrap(procure.KindUnavailable, err, "The system is busy. Please try again in a moment.")
+		case len(pg.Code) == 2+3 && (pg.Code[:2] == "08" || pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03" || pg.Code == "53300"):
+			return procure.Wrap(procure.KindUnavailable, err, "The database is not reachable right now. Please try again shortly.")
+		}
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	var netErr net.Error
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.Is(err, context.DeadlineExceeded) ||
+		pgconn.Timeout(err) || errors.Is(err, net.ErrClosed) || errors.Is(err, puddle.ErrClosedPool) {
+		return procure.Wrap(procure.KindUnavailable, err, "The database is not reachable right now. Please try again shortly.")
+	}
+	if errors.Is(err, context.Canceled) {
+		return procure.Wrap(procure.KindUnavailable, err, "The request was cancelled.")
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+// Classify is classify for errors that reach the store's callers from
+// elsewhere (the session store): connection trouble becomes KindUnavailable.
+func Classify(err error, what string) error { return classify(err, what) }
+
+// notFound is the error for a missing (or out-of-scope) record.
+func notFound(what string, id int64) error {
+	return procure.Errorf(procure.KindNotFound, "%s %d does not exist.", what, id)
+}
+
+// changed is the error for an optimistic version mismatch.
+func changed(what string) error {
+	return procure.Errorf(procure.KindConflict, "This %s was changed by someone else while you were editing. Reload the page to see the current version, then make your change again.", what)
+}

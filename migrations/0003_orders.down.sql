@@ -1,0 +1,15 @@
+DROP TRIGGER po_lines_frozen ON po_lines;
+DROP FUNCTION po_lines_frozen();
+DROP TRIGGER contract_price_tiers_used ON contract_price_tiers;
+DROP FUNCTION contract_price_tiers_used_guard();
+DROP TRIGGER contract_prices_used ON contract_prices;
+DROP FUNCTION contract_prices_used_guard();
+DROP TABLE receipt_lines;
+DROP TABLE receipts;
+DROP TABLE request_lines;
+DROP TABLE po_lines;
+DROP TABLE purchase_orders;
+DROP TABLE purchase_requests;
+DROP TABLE po_counters;
+DROP TABLE cart_lines;
+DROP TABLE favourites;

@@ -1,0 +1,11 @@
+DROP INDEX purchase_orders_submitted_idx;
+DROP TABLE contract_invoiced;
+DROP INDEX po_lines_location_ordered_idx;
+DROP INDEX po_lines_ordered_idx;
+ALTER TABLE po_lines DROP COLUMN ordered_at;
+ALTER TABLE po_lines DROP COLUMN currency;
+ALTER TABLE po_lines DROP COLUMN category;
+ALTER TABLE po_lines DROP COLUMN vendor_id;
+ALTER TABLE po_lines DROP COLUMN location_id;
+DROP TABLE invoice_lines;
+DROP TABLE invoices;

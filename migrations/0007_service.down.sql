@@ -1,0 +1,14 @@
+ALTER TABLE contract_prices DROP CONSTRAINT contract_prices_baseline_check;
+ALTER TABLE contract_prices DROP COLUMN baseline_price;
+DROP TABLE contract_documents;
+DROP TABLE contract_milestones;
+DROP INDEX contracts_predecessor_key;
+ALTER TABLE contracts DROP COLUMN predecessor_id;
+DROP TABLE announcement_dismissals;
+DROP TABLE announcements;
+DROP TABLE help_messages;
+DROP TABLE help_requests;
+DROP TABLE help_pages;
+DROP TABLE notification_prefs;
+DROP TABLE outbox;
+DROP TABLE notifications;
