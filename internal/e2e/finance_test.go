@@ -58,12 +58,16 @@ func TestFinanceResolvesAnOverpricedInvoice(t *testing.T) {
 	signIn(t, ctx, app.URL, "finance@example.test", testkit.Password)
 	// Paper billed at 4.50 instead of 4.20 (beyond 1 %): 10 × 0.30 = 3.00 over.
 	must(t, ctx, "record the invoice from its PO",
+		// Each step that navigates is followed by a wait for something only
+		// the next page has, so no query runs against a page being replaced.
 		chromedp.Navigate(app.URL+"/invoices"),
 		chromedp.Click(chromedp.Search(`//a[text()="Record an invoice"]`)),
-		chromedp.WaitVisible(chromedp.ID("po_number")),
+		chromedp.WaitVisible(chromedp.Search(`//h1[text()="Record an invoice"]`)),
+		chromedp.WaitReady(chromedp.ID("po_number")),
 		chromedp.SendKeys(chromedp.ID("po_number"), po.Number),
 		chromedp.Click(chromedp.Search(`//button[contains(text(), "Add the PO's lines")]`)),
 		chromedp.WaitVisible(chromedp.ID("qty_2")),
+		chromedp.WaitReady(chromedp.ID("number")),
 		chromedp.SendKeys(chromedp.ID("number"), "AC-2026-0042"),
 		chromedp.SetValue(chromedp.ID("unit_price_1"), "4.50"),
 		chromedp.Click(chromedp.Search(`//button[text()="Record and match the invoice"]`)),
