@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -29,6 +30,7 @@ import (
 	"github.com/procure-app/procure/internal/auth"
 	"github.com/procure-app/procure/internal/config"
 	"github.com/procure-app/procure/internal/demo"
+	"github.com/procure-app/procure/internal/mailer"
 	"github.com/procure-app/procure/internal/pricing"
 	"github.com/procure-app/procure/internal/server"
 	"github.com/procure-app/procure/internal/store"
@@ -159,10 +161,28 @@ func serve(args []string) error {
 	srv, err := server.New(server.Deps{
 		Store: st, Hasher: hasher, Sessions: sessions, Log: log,
 		Options: server.Options{CookieSecure: c.CookieSecure, SessionIdle: c.SessionIdle, RequestTimeout: c.RequestTimeout,
-			TrustedProxies: c.Proxies, TimeZone: c.Location},
+			TrustedProxies: c.Proxies, TimeZone: c.Location, Email: c.SMTPHost != ""},
 	})
 	if err != nil {
 		return err
+	}
+	// Background work: the scheduled notifications job and, with SMTP
+	// configured, the outbox sender. Both are safe on several instances.
+	bg, stopBG := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	defer func() { stopBG(); wg.Wait() }()
+	if c.ScheduleInterval > 0 {
+		wg.Go(func() { srv.App.RunScheduler(bg, c.ScheduleInterval, log) })
+	}
+	if c.SMTPHost != "" {
+		sender, err := mailer.NewSMTP(mailer.SMTPConfig{Host: c.SMTPHost, Port: c.SMTPPort, Username: c.SMTPUsername,
+			Password: c.SMTPPassword, From: c.SMTPFrom, TLS: c.SMTPTLS})
+		if err != nil {
+			return err
+		}
+		w := &mailer.Worker{Store: st, Sender: sender, Log: log, BaseURL: c.BaseURL}
+		wg.Go(func() { w.Run(bg, c.OutboxInterval) })
+		log.Info("email on", "smtp_host", c.SMTPHost, "from", c.SMTPFrom)
 	}
 	httpSrv := &http.Server{
 		Addr:              c.Addr,
@@ -307,9 +327,11 @@ func printConfig() error {
 	r := c.Redacted()
 	fmt.Printf("ADDR=%s\nDATABASE_URL=%s\nDATABASE_MAX_CONNS=%d\nRUN_MIGRATIONS=%t\nLOG_FORMAT=%s\nLOG_LEVEL=%s\n"+
 		"COOKIE_SECURE=%t\nSESSION_IDLE_TIMEOUT=%s\nSESSION_LIFETIME=%s\nREQUEST_TIMEOUT=%s\nSHUTDOWN_TIMEOUT=%s\n"+
-		"DRAIN_DELAY=%s\nTRUSTED_PROXIES=%s\nTIME_ZONE=%s\n",
+		"DRAIN_DELAY=%s\nTRUSTED_PROXIES=%s\nTIME_ZONE=%s\nBASE_URL=%s\nSCHEDULE_INTERVAL=%s\n"+
+		"SMTP_HOST=%s\nSMTP_PORT=%d\nSMTP_USERNAME=%s\nSMTP_PASSWORD=%s\nSMTP_FROM=%s\nSMTP_TLS=%s\nOUTBOX_INTERVAL=%s\n",
 		r.Addr, r.DatabaseURL, r.DatabaseMaxConn, r.RunMigrations, r.LogFormat, r.LogLevel, r.CookieSecure,
 		r.SessionIdle, r.SessionLifetime, r.RequestTimeout, r.ShutdownTimeout, r.DrainDelay,
-		strings.Join(r.TrustedProxies, ","), r.TimeZone)
+		strings.Join(r.TrustedProxies, ","), r.TimeZone, r.BaseURL, r.ScheduleInterval,
+		r.SMTPHost, r.SMTPPort, r.SMTPUsername, r.SMTPPassword, r.SMTPFrom, r.SMTPTLS, r.OutboxInterval)
 	return nil
 }

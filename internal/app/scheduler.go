@@ -17,11 +17,11 @@ import (
 // run holds a transaction-scoped advisory lock (a second instance skips),
 // and every notification carries a dedupe key naming its event (contract
 // and end date, milestone), so a run repeated later adds nothing.
-// It returns how many events it looked at (0 when another instance held
-// the lock).
+// It returns how many notifications it created (0 when another instance
+// held the lock or everything due was already told).
 func (a *App) RunScheduled(ctx context.Context) (int, error) {
 	today := a.Today()
-	events := 0
+	created := 0
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		ok, err := tx.TryJobLock(ctx, "procure.scheduled-notifications")
 		if err != nil || !ok {
@@ -36,7 +36,6 @@ func (a *App) RunScheduled(ctx context.Context) (int, error) {
 			link := fmt.Sprintf("/contracts/%d", c.ID)
 			notice := end.AddDays(-c.NoticeDays)
 			if today >= notice {
-				events++
 				n := procure.NewNotification{Kind: procure.NotifyRenewalNotice,
 					Title: fmt.Sprintf("%s: renewal notice date %s reached", c.Number, notice),
 					Body:  fmt.Sprintf("%s ends on %s. Decide now whether to renew, renegotiate or let it end; a renewal can be drafted from the contract page.", c.Title, end),
@@ -46,7 +45,6 @@ func (a *App) RunScheduled(ctx context.Context) (int, error) {
 				}
 			}
 			if int(end-today) <= 30 {
-				events++
 				n := procure.NewNotification{Kind: procure.NotifyContractEnding,
 					Title: fmt.Sprintf("%s ends on %s (in %d days)", c.Number, end, int(end-today)),
 					Body:  c.Title, Link: link, DedupeKey: fmt.Sprintf("contract:%d:ending:%s", c.ID, end)}
@@ -60,7 +58,6 @@ func (a *App) RunScheduled(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, m := range milestones {
-			events++
 			n := procure.NewNotification{Kind: procure.NotifyMilestoneDue,
 				Title: fmt.Sprintf("%s: milestone due %s", m.Number, pricing.DateOf(m.Due)), Body: m.Description,
 				Link: fmt.Sprintf("/contracts/%d#milestones", m.ContractID), DedupeKey: fmt.Sprintf("milestone:%d:due", m.ID)}
@@ -68,9 +65,10 @@ func (a *App) RunScheduled(ctx context.Context) (int, error) {
 				return err
 			}
 		}
+		created = tx.Notified()
 		return nil
 	})
-	return events, err
+	return created, err
 }
 
 // RunScheduler runs RunScheduled now and then every interval until ctx ends.
@@ -81,7 +79,7 @@ func (a *App) RunScheduler(ctx context.Context, interval time.Duration, log *slo
 		if n, err := a.RunScheduled(ctx); err != nil && ctx.Err() == nil {
 			log.WarnContext(ctx, "scheduled notifications", "err", err)
 		} else if n > 0 {
-			log.InfoContext(ctx, "scheduled notifications", "events", n)
+			log.InfoContext(ctx, "scheduled notifications", "created", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -36,6 +36,20 @@ type Config struct {
 	TrustedProxies  []string      `env:"TRUSTED_PROXIES" envSeparator:","`
 	TimeZone        string        `env:"TIME_ZONE" envDefault:"UTC"`
 
+	// BaseURL is how people reach the app; links in emails start with it.
+	BaseURL string `env:"BASE_URL" envDefault:"http://localhost:8080"`
+	// ScheduleInterval is how often date-driven notifications (renewal
+	// notice, ending soon, milestones due) are looked for; 0 turns them off.
+	ScheduleInterval time.Duration `env:"SCHEDULE_INTERVAL" envDefault:"15m"`
+	// Email is off unless SMTP_HOST is set.
+	SMTPHost       string        `env:"SMTP_HOST"`
+	SMTPPort       int           `env:"SMTP_PORT" envDefault:"587"`
+	SMTPUsername   string        `env:"SMTP_USERNAME"`
+	SMTPPassword   string        `env:"SMTP_PASSWORD"` // or SMTP_PASSWORD_FILE
+	SMTPFrom       string        `env:"SMTP_FROM"`
+	SMTPTLS        string        `env:"SMTP_TLS" envDefault:"starttls"` // starttls | tls | none
+	OutboxInterval time.Duration `env:"OUTBOX_INTERVAL" envDefault:"10s"`
+
 	// Proxies is TrustedProxies parsed.
 	Proxies []netip.Prefix `env:"-"`
 	// Location is TimeZone loaded: which calendar day "today" is.
@@ -61,6 +75,13 @@ func Parse(environ []string) (Config, error) {
 			return Config{}, fmt.Errorf("configuration: DATABASE_URL_FILE: %w", err)
 		}
 		vars["DATABASE_URL"] = strings.TrimSpace(string(b))
+	}
+	if vars["SMTP_PASSWORD"] == "" && vars["SMTP_PASSWORD_FILE"] != "" {
+		b, err := os.ReadFile(vars["SMTP_PASSWORD_FILE"])
+		if err != nil {
+			return Config{}, fmt.Errorf("configuration: SMTP_PASSWORD_FILE: %w", err)
+		}
+		vars["SMTP_PASSWORD"] = strings.TrimSpace(string(b))
 	}
 	c, err := env.ParseAsWithOptions[Config](env.Options{Environment: vars})
 	if err != nil {
@@ -115,6 +136,29 @@ func (c *Config) validate() error {
 		}
 		c.Proxies = append(c.Proxies, prefix)
 	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSuffix(u.Path, "/") != "" {
+		errs = append(errs, fmt.Errorf("BASE_URL %q: want the app's address, e.g. https://procure.example.com", c.BaseURL))
+	}
+	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	if c.ScheduleInterval < 0 {
+		errs = append(errs, errors.New("SCHEDULE_INTERVAL must not be negative (0 turns the scheduled job off)"))
+	}
+	if c.SMTPHost != "" {
+		if c.SMTPFrom == "" {
+			errs = append(errs, errors.New("SMTP_FROM is required when SMTP_HOST is set, e.g. procure@example.com"))
+		}
+		if c.SMTPPort < 1 || c.SMTPPort > 65535 {
+			errs = append(errs, fmt.Errorf("SMTP_PORT %d: want 1 to 65535", c.SMTPPort))
+		}
+		switch c.SMTPTLS {
+		case "starttls", "tls", "none":
+		default:
+			errs = append(errs, fmt.Errorf("SMTP_TLS %q: want starttls, tls or none", c.SMTPTLS))
+		}
+		if c.OutboxInterval <= 0 {
+			errs = append(errs, errors.New("OUTBOX_INTERVAL must be positive"))
+		}
+	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("TIME_ZONE %q: %v", c.TimeZone, err))
@@ -130,6 +174,9 @@ func (c Config) Redacted() Config {
 			u.User = url.UserPassword(u.User.Username(), "xxxxx")
 			c.DatabaseURL = u.String()
 		}
+	}
+	if c.SMTPPassword != "" {
+		c.SMTPPassword = "xxxxx"
 	}
 	return c
 }

@@ -178,6 +178,12 @@ func seedCatalog(ctx context.Context, st *store.Store, today pricing.Date, locat
 			base := cents(listPrices[it.SKU] + dc.markup*listPrices[it.SKU]/100_000)
 			pv := procure.PriceValues{SKU: it.SKU, VendorSKU: "V-" + it.SKU, Preferred: dc.preferred,
 				Tiers: []pricing.Tier{{MinQty: money.QuantityScale, Price: base}}}
+			if k%3 != 0 {
+				// What the sites paid before the contract (shop prices about
+				// 12 % above list), for the value report's savings.
+				before := cents(listPrices[it.SKU] * 112 / 100)
+				pv.Baseline = &before
+			}
 			if dc.tiers {
 				pv.Tiers = append(pv.Tiers,
 					pricing.Tier{MinQty: 50 * money.QuantityScale, Price: cents(base * 95 / 100)},

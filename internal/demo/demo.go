@@ -81,6 +81,9 @@ func Seed(ctx context.Context, st *store.Store, hasher *auth.Hasher, log *slog.L
 	if err := seedActivity(ctx, st, today, ids); err != nil {
 		return err
 	}
+	if err := seedService(ctx, st, today, ids); err != nil {
+		return err
+	}
 	log.Info("demo data seeded", "users", len(Users), "locations", len(Locations), "vendors", len(demoVendors), "contracts", len(demoContracts))
 	return nil
 }

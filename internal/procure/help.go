@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/procure-app/procure/internal/pricing"
 )
 
 // HelpPage is a page of the help portal, written by procurement in Markdown.
@@ -34,6 +36,8 @@ func (in *HelpPageInput) Validate() error {
 	in.Body = strings.ReplaceAll(in.Body, "\r\n", "\n")
 	if !slugRe.MatchString(in.Slug) || len(in.Slug) > 80 {
 		fe.Add("slug", "Use lower-case letters, digits and dashes, like how-to-order.")
+	} else if in.Slug == "requests" || in.Slug == "pages" {
+		fe.Add("slug", "That address is taken by the help centre itself; choose another.")
 	}
 	if n := utf8.RuneCountInString(in.Topic); n == 0 || n > 80 {
 		fe.Add("topic", "Give the topic (at most 80 characters).")
@@ -148,4 +152,30 @@ type Announcement struct {
 // AnnouncementInput is the announcement form as typed.
 type AnnouncementInput struct {
 	Title, Body, EndsOn string
+}
+
+// Parse checks the announcement: a title, a text, and an optional last day
+// that is not in the past.
+func (in AnnouncementInput) Parse(today pricing.Date) (title, body string, endsOn *time.Time, err error) {
+	fe := FieldErrors{}
+	title, body = strings.TrimSpace(in.Title), strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
+	if n := utf8.RuneCountInString(title); n == 0 || n > 200 {
+		fe.Add("title", "Give a title (at most 200 characters).")
+	}
+	if n := utf8.RuneCountInString(body); n == 0 || n > 5000 {
+		fe.Add("body", "Write the announcement (at most 5,000 characters).")
+	}
+	if s := strings.TrimSpace(in.EndsOn); s != "" {
+		d, derr := pricing.ParseDate(s)
+		switch {
+		case derr != nil:
+			fe.Add("ends_on", "Enter the last day as YYYY-MM-DD, or leave it empty.")
+		case d < today:
+			fe.Add("ends_on", "The last day is in the past.")
+		default:
+			t := d.Time()
+			endsOn = &t
+		}
+	}
+	return title, body, endsOn, fe.Err()
 }

@@ -32,6 +32,13 @@ type Period struct {
 	From, To pricing.Date
 }
 
+// Bounds is the period as instants: from its first day's midnight to the
+// midnight after its last day, in tz.
+func (p Period) Bounds(tz *time.Location) (time.Time, time.Time) {
+	f, t := p.From.Time(), p.To.AddDays(1).Time()
+	return time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, tz), time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, tz)
+}
+
 // Days is the number of days in the period.
 func (p Period) Days() int { return int(p.To-p.From) + 1 }
 

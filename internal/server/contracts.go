@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,8 +80,21 @@ func (s *Server) contractPage(r *http.Request, id int64) (contracts.ShowProps, e
 	if err != nil {
 		return contracts.ShowProps{}, err
 	}
-	return contracts.ShowProps{Contract: c, Prices: prices, History: history, Today: s.todayDate(),
-		CanEdit: currentUser(r).Has(procure.RoleProcurement, procure.RoleOwner)}, nil
+	p := contracts.ShowProps{Contract: c, Prices: prices, History: history, Today: s.todayDate(),
+		CanEdit: currentUser(r).Has(procure.RoleProcurement, procure.RoleOwner)}
+	if p.Milestones, err = s.Store.Milestones(ctx, id); err != nil {
+		return p, err
+	}
+	if p.Documents, err = s.Store.Documents(ctx, id); err != nil {
+		return p, err
+	}
+	if p.CanEdit {
+		if p.Users, err = s.Store.Users(ctx); err != nil {
+			return p, err
+		}
+		p.Users = slices.DeleteFunc(p.Users, func(u procure.User) bool { return !u.Active })
+	}
+	return p, nil
 }
 
 func parseContractForm(f *form) procure.ContractInput {

@@ -15,6 +15,11 @@ import (
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	p := home.Props{Name: u.Name}
+	news, err := s.Store.Announcements(r.Context(), u.ID, s.todayDate().Time())
+	if err != nil {
+		return err
+	}
+	p.Announcements = news
 	if u.Has(procure.RoleOrderer) {
 		locs, err := s.Store.Locations(r.Context(), u.OrderScope())
 		if err != nil {
@@ -40,6 +45,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 				{Label: "Draft contracts", Href: "/contracts?status=draft"},
 				{Label: "Vendors pending approval", Href: "/vendors?status=pending"},
 				{Label: "New contract", Href: "/contracts/new"},
+				{Label: "Help requests waiting for a reply", Href: "/help/requests?status=open"},
+				{Label: "Post an announcement", Href: "/announcements/new"},
+				{Label: "The value procurement delivers", Href: "/reports/value"},
 			}})
 	}
 	if u.Has(procure.RoleFinance) {

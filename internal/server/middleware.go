@@ -217,6 +217,12 @@ func (s *Server) withChrome(r *http.Request, u *procure.User) *http.Request {
 		c.Viewer = &layout.Viewer{ID: u.ID, Name: u.Name, Email: u.Email, Roles: u.Roles}
 	}
 	if r.Method == http.MethodGet && r.Header.Get("HX-Request") == "" {
+		if u != nil && !isExport(r) {
+			// The bell's count; a failure here only hides the number.
+			if n, err := s.Store.UnreadCount(ctx, u.ID); err == nil {
+				c.Unread = n
+			}
+		}
 		if msg := s.Sessions.PopString(ctx, sessFlash); msg != "" {
 			c.Flash = layout.Flash{Kind: s.Sessions.PopString(ctx, sessFlashKind), Text: msg}
 		}

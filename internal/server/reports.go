@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/procure-app/procure/internal/money"
 	"github.com/procure-app/procure/internal/procure"
@@ -367,4 +368,99 @@ func moneyOrBlank(a *money.Amount) string {
 		return ""
 	}
 	return a.String()
+}
+
+// valueReport is what procurement shows its leadership: savings against
+// baselines, spend under contract, compliance, PO cycle time and help
+// response times for the period.
+func (s *Server) valueReport(w http.ResponseWriter, r *http.Request) error {
+	f, q := s.reportFilter(r)
+	ctx := r.Context()
+	p := reports.ValueProps{}
+	var rows []procure.ValueRow
+	var cycle []procure.CycleRow
+	var helpN int64
+	var helpFirst, helpResol *time.Duration
+	if len(q.Errors) == 0 {
+		if err := s.Store.Value(ctx, f, s.Options.TimeZone, func(v procure.ValueRow) error {
+			rows = append(rows, v)
+			return nil
+		}); err != nil {
+			return err
+		}
+		all, err := s.Store.CycleTimes(ctx, f, s.Options.TimeZone)
+		if err != nil {
+			return err
+		}
+		for _, c := range all {
+			if c.Total {
+				cycle = append(cycle, c)
+			}
+		}
+		from, to := f.Period.Bounds(s.Options.TimeZone)
+		if helpN, helpFirst, helpResol, err = s.Store.HelpTimes(ctx, from, to); err != nil {
+			return err
+		}
+		p.Help = reports.HelpFigures{Requests: helpN, FirstResponse: medianText(helpFirst), Resolution: medianText(helpResol)}
+	}
+	if wantsCSV(r, q) {
+		out := startCSV(w, csvName("procurement-value", f))
+		err := out.row("group", "label", "month", "currency", "savings", "savings_rate_pct", "spend_on_contract", "spend_off_contract",
+			"compliance_pct", "count", "median_seconds")
+		pctText := func(v money.Percent, ok bool) string {
+			if !ok {
+				return ""
+			}
+			return v.String()
+		}
+		for _, v := range rows {
+			if err != nil {
+				break
+			}
+			m := ""
+			if v.Group == "month" {
+				m = v.Month.String()[:7]
+			}
+			err = out.row(v.Group, v.Label, m, v.Currency.Code(), v.Savings.String(), pctText(v.SavingsRate()), v.On.String(), v.Off.String(),
+				pctText(v.Compliance()), "", "")
+		}
+		for _, c := range cycle {
+			if err == nil {
+				err = out.row("po_cycle_time", map[bool]string{false: "on contract", true: "off contract"}[c.OffContract], "", "", "", "", "", "", "", itoa(c.POs),
+					itoa(int64(c.Median.Seconds())))
+			}
+		}
+		if err == nil {
+			err = out.row("help_first_response", "help requests", "", "", "", "", "", "", "", itoa(helpN), secondsText(helpFirst))
+		}
+		if err == nil {
+			err = out.row("help_resolution", "help requests", "", "", "", "", "", "", "", itoa(helpN), secondsText(helpResol))
+		}
+		return finishCSV(out, err)
+	}
+	for _, v := range rows {
+		switch v.Group {
+		case "total":
+			p.Totals = append(p.Totals, v)
+		case "contract":
+			p.Contracts = append(p.Contracts, v)
+		case "category":
+			p.Categories = append(p.Categories, v)
+		case "month":
+			p.Months = append(p.Months, v)
+		}
+	}
+	p.Cycle = cycle
+	var err error
+	if p.Filter, err = s.filterView(r, "/reports/value", f, q); err != nil {
+		return err
+	}
+	return render(w, r, badFilterStatus(q), reports.ValuePage(p))
+}
+
+func secondsText(d *time.Duration) string {
+	if d == nil {
+		return ""
+	}
+	return itoa(int64(d.Seconds()))
 }

@@ -36,6 +36,7 @@ type Options struct {
 	RequestTimeout time.Duration
 	TrustedProxies []netip.Prefix
 	TimeZone       *time.Location // which calendar day "today" is
+	Email          bool           // SMTP is configured: notifications also queue emails
 }
 
 // Deps is everything a Server uses. main builds one; tests build one on a
@@ -81,6 +82,7 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.App == nil {
 		d.App = app.New(d.Store, d.Now, d.Options.TimeZone)
+		d.App.Email = d.Options.Email
 	}
 	s := &Server{Deps: d, latest: latest}
 	// A session-store failure while Postgres is down is a 503 page, not
@@ -142,6 +144,10 @@ func (s *Server) Routes() http.Handler {
 			r.Post("/contracts/{contractID}/import", s.handle(s.importPrices))
 		})
 		r.Group(func(r chi.Router) {
+			r.Use(limitBody(procure.MaxDocumentBytes+(1<<20)), s.requireSignIn, s.requireRole(procure.RoleProcurement, procure.RoleOwner))
+			r.Post("/contracts/{contractID}/documents", s.handle(s.uploadDocument))
+		})
+		r.Group(func(r chi.Router) {
 			r.Use(limitBody(InvoiceImportMaxBytes+(1<<20)), s.requireSignIn, s.requireRole(procure.RoleFinance, procure.RoleOwner))
 			r.Post("/invoices/import", s.handle(s.importInvoices))
 		})
@@ -165,6 +171,33 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Get("/", s.handle(s.home))
 		r.Get("/suppliers", s.handle(s.listSuppliers))
 
+		// Every signed-in user: their notifications, help, their questions.
+		r.Get("/notifications", s.handle(s.listNotifications))
+		r.Post("/notifications/read-all", s.handle(s.readAllNotifications))
+		r.Post("/notifications/{notificationID}/read", s.handle(s.readNotification))
+		r.Get("/settings/notifications", s.handle(s.notificationSettings))
+		r.Post("/settings/notifications", s.handle(s.saveNotificationSettings))
+		r.Get("/help", s.handle(s.helpIndex))
+		r.Get("/help/requests", s.handle(s.listHelpRequests))
+		r.Get("/help/requests/new", s.handle(s.newHelpRequestForm))
+		r.Post("/help/requests", s.handle(s.createHelpRequest))
+		r.Get("/help/requests/{requestID}", s.handle(s.showHelpRequest))
+		r.Post("/help/requests/{requestID}/reply", s.handle(s.replyHelpRequest))
+		r.Post("/help/requests/{requestID}/resolve", s.handle(s.resolveHelpRequest))
+		r.Get("/help/{slug}", s.handle(s.showHelpPage))
+		r.Post("/announcements/{announcementID}/dismiss", s.handle(s.dismissAnnouncement))
+		// Procurement writes help, answers the queue and posts news.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireRole(procure.RoleProcurement))
+			r.Get("/help/pages/new", s.handle(s.newHelpPageForm))
+			r.Post("/help/pages", s.handle(s.saveHelpPage))
+			r.Get("/help/{slug}/edit", s.handle(s.editHelpPageForm))
+			r.Post("/help/{slug}", s.handle(s.saveHelpPage))
+			r.Post("/help/requests/{requestID}/assign", s.handle(s.assignHelpRequest))
+			r.Get("/announcements/new", s.handle(s.newAnnouncementForm))
+			r.Post("/announcements", s.handle(s.createAnnouncement))
+		})
+
 		// Procurement defines the truth; finance and owners read it.
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(procure.RoleProcurement, procure.RoleFinance, procure.RoleOwner))
@@ -174,6 +207,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 			r.Get("/items/{itemID}", s.handle(s.editItemForm))
 			r.Get("/contracts", s.handle(s.listContracts))
 			r.Get("/contracts/{contractID}", s.handle(s.showContract))
+			r.Get("/contracts/{contractID}/documents/{documentID}", s.handle(s.downloadDocument))
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(procure.RoleProcurement, procure.RoleOwner))
@@ -197,6 +231,9 @@ func (s *Server) pageRoutes(r chi.Router) {
 			r.Get("/contracts/{contractID}/prices/{priceID}/amend", s.handle(s.amendPriceForm))
 			r.Post("/contracts/{contractID}/prices/{priceID}/amend", s.handle(s.amendPrice))
 			r.Get("/contracts/{contractID}/import", s.handle(s.importForm))
+			r.Post("/contracts/{contractID}/renew", s.handle(s.renewContract))
+			r.Post("/contracts/{contractID}/milestones", s.handle(s.addMilestone))
+			r.Post("/contracts/{contractID}/milestones/{milestoneID}/done", s.handle(s.completeMilestone))
 		})
 
 		// Office admins order for their own locations.
@@ -250,6 +287,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 			r.Get("/reports/utilisation", s.handle(s.utilisationReport))
 			r.Get("/reports/cycle-time", s.handle(s.cycleTimeReport))
 			r.Get("/reports/invoice-lines", s.handle(s.invoiceLinesReport))
+			r.Get("/reports/value", s.handle(s.valueReport))
 		})
 
 		r.Route("/admin", func(r chi.Router) {

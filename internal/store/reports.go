@@ -20,10 +20,7 @@ import (
 
 // reportBounds turns the period's calendar days into the instants that
 // bound them in the organisation's time zone ([from, to)).
-func reportBounds(p procure.Period, tz *time.Location) (time.Time, time.Time) {
-	f, t := p.From.Time(), p.To.AddDays(1).Time()
-	return time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, tz), time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, tz)
-}
+func reportBounds(p procure.Period, tz *time.Location) (time.Time, time.Time) { return p.Bounds(tz) }
 
 func tzName(tz *time.Location) string {
 	if tz == nil || tz.String() == "Local" || tz.String() == "" {

@@ -53,8 +53,13 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // methods so that a state change and its audit event commit together.
 type Tx struct {
 	queries
-	tx pgx.Tx
+	tx       pgx.Tx
+	notified int // notifications Notify created in this transaction
 }
+
+// Notified is how many notifications this transaction created so far (a
+// repeated event, deduplicated, adds none).
+func (tx *Tx) Notified() int { return tx.notified }
 
 // maxAttempts bounds retries of a transaction that lost a deadlock or a
 // serialization race (RELIABILITY.md 3.1, rule 2).

@@ -244,3 +244,25 @@ func (s *Store) RecordSignIn(ctx context.Context, userID int64, ok bool, email, 
 			After: map[string]any{"email": email, "ip": ip, "method": "password"}})
 	})
 }
+
+// UsersWithRole lists the active users holding role, by name (whom a help
+// request or a milestone can be given to).
+func (q queries) UsersWithRole(ctx context.Context, role procure.Role) ([]procure.User, error) {
+	rows, err := q.db.Query(ctx, `
+		SELECT u.id, u.name, u.email FROM users u
+		WHERE u.active AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = $1)
+		ORDER BY u.name, u.id`, string(role))
+	if err != nil {
+		return nil, classify(err, "users with role")
+	}
+	defer rows.Close()
+	var out []procure.User
+	for rows.Next() {
+		var u procure.User
+		if err := rows.Scan(&u.ID, &u.Name, &u.Email); err != nil {
+			return nil, classify(err, "scan user")
+		}
+		out = append(out, u)
+	}
+	return out, classify(rows.Err(), "users with role")
+}

@@ -8,6 +8,7 @@ package layout
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/procure-app/procure/internal/procure"
@@ -89,6 +90,7 @@ func Nav() []NavItem {
 		{"Vendors", "/vendors", readers},
 		{"Items", "/items", readers},
 		{"Suppliers", "/suppliers", all},
+		{"Help", "/help", all},
 		{"Users", "/admin/users", []procure.Role{procure.RoleOwner}},
 		{"Locations", "/admin/locations", []procure.Role{procure.RoleOwner}},
 		{"Audit log", "/admin/audit", []procure.Role{procure.RoleOwner}},
@@ -112,4 +114,23 @@ func current(path, href string) bool {
 		return path == "/"
 	}
 	return path == href || strings.HasPrefix(path, href+"/")
+}
+
+// bellLabel is what a screen reader says for the notifications link.
+func bellLabel(unread int) string {
+	switch unread {
+	case 0:
+		return "Notifications, none unread"
+	case 1:
+		return "Notifications, 1 unread"
+	}
+	return "Notifications, " + unreadText(unread) + " unread"
+}
+
+// unreadText is the count on the bell, capped at 99+.
+func unreadText(unread int) string {
+	if unread > 99 {
+		return "99+"
+	}
+	return strconv.Itoa(unread)
 }

@@ -46,7 +46,7 @@ func nav(current string) templ.Component {
 		}
 		for _, r := range []struct{ Path, Label string }{
 			{"/reports/price-variance", "Price variance"}, {"/reports/compliance", "Compliance"}, {"/reports/drift", "Pricing drift"},
-			{"/reports/utilisation", "Contract utilisation"}, {"/reports/cycle-time", "PO cycle time"},
+			{"/reports/utilisation", "Contract utilisation"}, {"/reports/cycle-time", "PO cycle time"}, {"/reports/value", "Value delivered"},
 		} {
 			if r.Path == current {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<a href=\"")
@@ -2657,7 +2657,7 @@ func IndexPage() templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 202, "<h1>Reconciliation reports</h1><ul><li><a href=\"/reports/price-variance\">Price variance</a>: invoiced against contract prices, overbilled and underbilled, lines beyond tolerance.</li><li><a href=\"/reports/compliance\">Off-contract spend and compliance</a>: ordered spend on and off contract, by location, vendor or category, by month.</li><li><a href=\"/reports/drift\">Pricing drift</a>: one item paid at different prices across locations, and what that cost.</li><li><a href=\"/reports/utilisation\">Contract utilisation</a>: committed and invoiced spend against caps, when caps run out, contracts ending soon.</li><li><a href=\"/reports/cycle-time\">PO cycle time</a>: submit to issue, on and off contract, by location and month.</li></ul>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 202, "<h1>Reconciliation reports</h1><ul><li><a href=\"/reports/price-variance\">Price variance</a>: invoiced against contract prices, overbilled and underbilled, lines beyond tolerance.</li><li><a href=\"/reports/compliance\">Off-contract spend and compliance</a>: ordered spend on and off contract, by location, vendor or category, by month.</li><li><a href=\"/reports/drift\">Pricing drift</a>: one item paid at different prices across locations, and what that cost.</li><li><a href=\"/reports/utilisation\">Contract utilisation</a>: committed and invoiced spend against caps, when caps run out, contracts ending soon.</li><li><a href=\"/reports/cycle-time\">PO cycle time</a>: submit to issue, on and off contract, by location and month.</li><li><a href=\"/reports/value\">The value procurement delivers</a>: savings against baseline prices, spend under contract, compliance, cycle time and help response times, by contract, category and month.</li></ul>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,148 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/procure-app/procure/internal/procure"
+	"github.com/procure-app/procure/web/contracts"
+)
+
+// renewContract drafts a contract's successor and opens it.
+func (s *Server) renewContract(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "contractID")
+	if err != nil {
+		return err
+	}
+	newID, err := s.Store.RenewContract(r.Context(), currentUser(r).ID, id)
+	if err != nil {
+		return err
+	}
+	s.flash(r, "ok", "Renewal drafted from the old contract's terms and the prices in force on its last day. Review it, then activate it.")
+	redirect(w, r, "/contracts/"+strconv.FormatInt(newID, 10))
+	return nil
+}
+
+func (s *Server) addMilestone(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "contractID")
+	if err != nil {
+		return err
+	}
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	in := procure.MilestoneInput{Due: f.str("due"), Description: f.str("description"), OwnerID: f.int("owner_id", 0)}
+	v, err := in.Parse()
+	if err == nil && len(f.Errors) > 0 {
+		err = f.Errors.Err()
+	}
+	if err == nil {
+		_, err = s.Store.AddMilestone(r.Context(), currentUser(r).ID, id, v)
+	}
+	if procure.KindOf(err) == procure.KindInvalid {
+		p, perr := s.contractPage(r, id)
+		if perr != nil {
+			return perr
+		}
+		p.Milestone = contracts.MilestoneFormProps{Input: in, Errors: procure.FieldsOf(err)}
+		return render(w, r, http.StatusUnprocessableEntity, contracts.ShowPage(p))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "ok", "Milestone added; its owner is notified when it falls due.")
+	redirect(w, r, fmt.Sprintf("/contracts/%d#milestones", id))
+	return nil
+}
+
+func (s *Server) completeMilestone(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "contractID")
+	if err != nil {
+		return err
+	}
+	mid, err := pathID(r, "milestoneID")
+	if err != nil {
+		return err
+	}
+	if err := s.Store.CompleteMilestone(r.Context(), currentUser(r).ID, id, mid); err != nil {
+		return err
+	}
+	s.flash(r, "ok", "Milestone marked done.")
+	redirect(w, r, fmt.Sprintf("/contracts/%d#milestones", id))
+	return nil
+}
+
+// uploadDocument attaches a PDF or image to a contract. The type comes from
+// the file's bytes, never from the browser's claim.
+func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "contractID")
+	if err != nil {
+		return err
+	}
+	fail := func(status int, msg string) error {
+		p, err := s.contractPage(r, id)
+		if err != nil {
+			return err
+		}
+		p.DocError = msg
+		return render(w, r, status, contracts.ShowPage(p))
+	}
+	if err := r.ParseMultipartForm(2 << 20); err != nil {
+		if _, tooBig := err.(*http.MaxBytesError); tooBig {
+			return fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than %d MB.", procure.MaxDocumentBytes>>20))
+		}
+		return fail(http.StatusUnprocessableEntity, "Choose a file to upload.")
+	}
+	defer func() { _ = r.MultipartForm.RemoveAll() }()
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		return fail(http.StatusUnprocessableEntity, "Choose a file to upload.")
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, procure.MaxDocumentBytes+1))
+	if err != nil {
+		return err
+	}
+	if len(data) > procure.MaxDocumentBytes {
+		return fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than %d MB.", procure.MaxDocumentBytes>>20))
+	}
+	ct, name, err := procure.CheckDocument(header.Filename, data)
+	if err != nil {
+		return fail(http.StatusUnprocessableEntity, procure.MessageOf(err))
+	}
+	if _, err := s.Store.AddDocument(r.Context(), currentUser(r).ID, id, name, ct, data); err != nil {
+		return err
+	}
+	s.flash(r, "ok", name+" attached.")
+	redirect(w, r, fmt.Sprintf("/contracts/%d#documents", id))
+	return nil
+}
+
+// downloadDocument serves a contract's file to those who may read the
+// contract, as a download with the type checked at upload, never sniffed.
+func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "contractID")
+	if err != nil {
+		return err
+	}
+	did, err := pathID(r, "documentID")
+	if err != nil {
+		return err
+	}
+	d, data, err := s.Store.Document(r.Context(), id, did)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", d.ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	_, err = w.Write(data)
+	return err
+}
