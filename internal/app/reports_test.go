@@ -30,9 +30,11 @@ func TestReports(t *testing.T) {
 	w := newFinWorld(t)
 	st, ctx := w.st, t.Context()
 	w.tolco = testkit.MustVendor(t, st, "Tolco Capped", procure.VendorApproved)
+	tolBaseline := money.UnitPrice(120_000) // 12.00 paid before the contract: the value report's savings
 	// C-TC is preferred over C-T, so TOL-1 orders go to the capped one.
 	w.tol = testkit.MustContract(t, st, testkit.ContractSpec{Number: "C-TC", VendorID: w.tolco, Status: procure.ContractActive, Cap: "1000.00",
-		Tolerance: money.Percent(200), Prices: []procure.PriceValues{{SKU: "TOL-1", VendorSKU: "TC-1", Tiers: testkit.Tiers("1", "10.00"), Preferred: true}}})
+		Tolerance: money.Percent(200), Prices: []procure.PriceValues{{SKU: "TOL-1", VendorSKU: "TC-1", Tiers: testkit.Tiers("1", "10.00"), Preferred: true,
+			Baseline: &tolBaseline}}})
 	gbco := testkit.MustVendor(t, st, "Gbco", procure.VendorApproved)
 	testkit.MustContract(t, st, testkit.ContractSpec{Number: "C-G", VendorID: gbco, Status: procure.ContractActive, Currency: "GBP",
 		Prices: []procure.PriceValues{{SKU: "TOL-1", VendorSKU: "G-1", Tiers: testkit.Tiers("1", "8.00")}}})
@@ -166,6 +168,42 @@ func TestReports(t *testing.T) {
 		if err != nil || len(top) != 1 || top[0].Description != "Standing desk" || top[0].Spend.String() != "450.00" {
 			t.Fatalf("top off-contract %+v %v", top, err)
 		}
+	})
+
+	t.Run("value", func(t *testing.T) {
+		var got []string
+		if err := st.Value(ctx, filter("", 0), time.UTC, func(r procure.ValueRow) error {
+			label := r.Group + " " + r.Label
+			if r.Month != 0 {
+				label = r.Group + " " + r.Month.String()
+			}
+			rate, ok := r.SavingsRate()
+			comp, cok := r.Compliance()
+			got = append(got, fmt.Sprintf("%s %s saved=%s rate=%s/%v on=%s off=%s compliance=%s/%v", label, r.Currency, r.Savings, rate, ok,
+				r.On, r.Off, comp, cok))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// Only C-TC's TOL-1 row has a baseline (12.00, contract 10.00):
+		// Munich 10 + Berlin 10 + Munich 1 = 21 ordered → 21 × 2.00 = 42.00
+		// saved on 210.00 spent; rate 42 / (210 + 42) = 16.666… → 16.67 %.
+		// Spend and compliance as in the compliance report: EUR 260.00 on
+		// (210.00 C-TC + 50.00 paper on C-A), 450.00 off (the desk);
+		// the cancelled pens are left out. GBP: 40.00 on C-G, no baseline.
+		wantSlice(t, got, []string{
+			"total  EUR saved=42.00 rate=16.67/true on=260.00 off=450.00 compliance=36.62/true",
+			"total  GBP saved=0.00 rate=0/false on=40.00 off=0.00 compliance=100/true",
+			"month 2026-06-01 EUR saved=42.00 rate=16.67/true on=260.00 off=450.00 compliance=36.62/true",
+			"month 2026-06-01 GBP saved=0.00 rate=0/false on=40.00 off=0.00 compliance=100/true",
+			"category Toner EUR saved=42.00 rate=16.67/true on=210.00 off=0.00 compliance=100/true",
+			"category Paper EUR saved=0.00 rate=0/false on=50.00 off=0.00 compliance=100/true",
+			"category Off-catalogue EUR saved=0.00 rate=0/false on=0.00 off=450.00 compliance=0/true",
+			"category Toner GBP saved=0.00 rate=0/false on=40.00 off=0.00 compliance=100/true",
+			"contract C-TC Contract C-TC EUR saved=42.00 rate=16.67/true on=210.00 off=0.00 compliance=100/true",
+			"contract C-A Contract C-A EUR saved=0.00 rate=0/false on=50.00 off=0.00 compliance=100/true",
+			"contract C-G Contract C-G GBP saved=0.00 rate=0/false on=40.00 off=0.00 compliance=100/true",
+		})
 	})
 
 	t.Run("drift", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/procure-app/procure/internal/money"
 	"github.com/procure-app/procure/internal/pricing"
@@ -120,6 +121,42 @@ func financeRoutes(invoiceID int64) []route {
 	return out
 }
 
+var helpStaff = []procure.Role{procure.RoleProcurement}
+
+// serviceRoutes: the help request belongs to procurement itself, so only
+// the role check decides (the asker-or-procurement check on a record is
+// TestHelpRequestThread).
+func serviceRoutes(contractID, docID, milestoneID, helpRequestID int64) []route {
+	c := fmt.Sprintf("/contracts/%d", contractID)
+	hr := fmt.Sprintf("/help/requests/%d", helpRequestID)
+	return []route{
+		{"GET", "/notifications", everyone},
+		{"POST", "/notifications/read-all", everyone},
+		{"GET", "/settings/notifications", everyone},
+		{"POST", "/settings/notifications", everyone},
+		{"GET", "/help", everyone},
+		{"GET", "/help?q=order", everyone},
+		{"GET", "/help/how-to-order", everyone},
+		{"GET", "/help/requests", everyone},
+		{"GET", "/help/requests/new", everyone},
+		{"POST", "/help/requests", everyone},
+		{"GET", "/help/pages/new", helpStaff},
+		{"POST", "/help/pages", helpStaff},
+		{"GET", "/help/how-to-order/edit", helpStaff},
+		{"POST", "/help/how-to-order", helpStaff},
+		{"POST", hr + "/assign", helpStaff},
+		{"GET", "/announcements/new", helpStaff},
+		{"POST", "/announcements", helpStaff},
+		{"POST", c + "/renew", writers},
+		{"POST", c + "/milestones", writers},
+		{"POST", fmt.Sprintf("%s/milestones/%d/done", c, milestoneID), writers},
+		{"POST", c + "/documents", writers},
+		{"GET", fmt.Sprintf("%s/documents/%d", c, docID), readers},
+		{"GET", "/reports/value", reportUsers},
+		{"GET", "/reports/value?format=csv", reportUsers},
+	}
+}
+
 func foundationRoutes(userID, locationID int64) []route {
 	return []route{
 		{"GET", "/admin/users", owner},
@@ -183,6 +220,25 @@ func TestRolesAreEnforced(t *testing.T) {
 		t.Fatal(err)
 	}
 	routes = append(routes, financeRoutes(invID)...)
+	procUser := users[procure.RoleProcurement]
+	if _, err := app.Store.SaveHelpPage(t.Context(), procUser.ID, 0, procure.HelpPageInput{Slug: "how-to-order", Topic: "Ordering",
+		Title: "How to order", Body: "Use the catalogue."}); err != nil {
+		t.Fatal(err)
+	}
+	docID, err := app.Store.AddDocument(t.Context(), procUser.ID, contract, "signed.pdf", "application/pdf", []byte("%PDF-1.4\n%%EOF\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	milestoneID, err := app.Store.AddMilestone(t.Context(), procUser.ID, contract, procure.MilestoneValues{Due: pricing.MustDate("2026-07-01"),
+		Description: "Audit", OwnerID: procUser.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	helpID, err := app.Store.CreateHelpRequest(t.Context(), procUser.ID, procure.HelpRequestInput{Subject: "Q", Text: "Q?"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes = append(routes, serviceRoutes(contract, docID, milestoneID, helpID)...)
 	for _, role := range procure.AllRoles {
 		c := app.SignIn(t, string(role)+"@example.test")
 		for _, rt := range routes {
@@ -220,8 +276,17 @@ func TestRolesAreEnforced(t *testing.T) {
 	if list, _ := app.Store.Invoices(t.Context(), store.InvoiceFilter{}); len(list) != 1 {
 		t.Errorf("a refused request recorded an invoice: %d", len(list))
 	}
-	if c, _ := app.Store.ContractByID(t.Context(), contract); c.Status != procure.ContractDraft || c.Title != "Contract C-1" || c.PriceRows != 1 {
+	if c, _ := app.Store.ContractByID(t.Context(), contract); c.Status != procure.ContractDraft || c.Title != "Contract C-1" || c.PriceRows != 1 || c.SuccessorID != 0 {
 		t.Errorf("a refused request changed the contract: %+v", c)
+	}
+	if ms, _ := app.Store.Milestones(t.Context(), contract); len(ms) != 1 || ms[0].DoneAt != nil {
+		t.Errorf("a refused request changed the milestones: %+v", ms)
+	}
+	if pg, _ := app.Store.HelpPageBySlug(t.Context(), "how-to-order"); pg.Version != 1 || pg.Title != "How to order" {
+		t.Errorf("a refused request changed the help page: %+v", pg)
+	}
+	if list, _ := app.Store.Announcements(t.Context(), target.ID, time.Now()); len(list) != 0 {
+		t.Errorf("a refused request posted an announcement: %+v", list)
 	}
 }
 
