@@ -7,7 +7,7 @@ PKGS    ?= ./...
 VULNDB  ?= ../shared/vulndb/osv.tar.gz
 VENDOR  := web/static/vendor
 
-.PHONY: run test check vet fmt templ-check staticcheck vuln sql-check generate bench fuzz build clean clean-data migration vendor-assets
+.PHONY: run test check vet fmt templ-check staticcheck vuln sql-check generate bench load fuzz build clean clean-data migration vendor-assets
 
 ## run: the app with demo data on http://localhost:8080 (private Postgres under .data/ unless DATABASE_URL is set)
 run:
@@ -51,9 +51,16 @@ sql-check:
 generate:
 	$(GO) tool templ generate -path web
 
-## bench: benchmarks of the pricing core, money arithmetic and the price-list import (against Postgres)
+## bench: micro-benchmarks (pricing core, money, price-list import against Postgres), then the load generator
 bench:
 	$(GO) run ./cmd/devpg -test -- $(GO) test -run '^$$' -bench . -benchmem ./internal/pricing ./internal/money ./internal/app
+	$(MAKE) load
+
+## load: catalogue and submit under load, and every report over 5M invoice lines. The dataset is
+## seeded once into .data/benchpg (about 20 minutes the first time, a few GB) and kept.
+LOADGEN_FLAGS ?=
+load:
+	$(GO) run ./cmd/devpg -data .data/benchpg -- $(GO) run ./cmd/loadgen $(LOADGEN_FLAGS)
 
 ## fuzz: a short run of every fuzz target
 fuzz:

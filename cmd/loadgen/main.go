@@ -3,8 +3,9 @@
 // 20-line cart. It seeds a large dataset once (store.DefaultBenchSizes),
 // serves the real router in-process on a loopback port, signs in one
 // office admin per connection, and reports requests per second and
-// latency percentiles. `make bench` runs it against a private Postgres
-// under .data/benchpg (kept between runs).
+// latency percentiles. `make load` (and `make bench` after the
+// micro-benchmarks) runs it against a private Postgres under .data/benchpg
+// (kept between runs).
 //
 // The reports scenario times each reconciliation report, one request at a
 // time as a finance user opens it, for last quarter over every vendor and
