@@ -112,12 +112,23 @@ func TestActivationRefusalIsShown(t *testing.T) {
 
 func upload(t *testing.T, app *webtest.App, c *http.Client, path string, content []byte, create bool) webtest.Response {
 	t.Helper()
+	var fields map[string]string
+	if create {
+		fields = map[string]string{"create_items": "on"}
+	}
+	return postFile(t, app, c, path, "prices.csv", content, fields)
+}
+
+// postFile posts a multipart form with content as its "file" field, as a
+// same-origin browser would.
+func postFile(t *testing.T, app *webtest.App, c *http.Client, path, name string, content []byte, fields map[string]string) webtest.Response {
+	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	fw, _ := w.CreateFormFile("file", "prices.csv")
+	fw, _ := w.CreateFormFile("file", name)
 	fw.Write(content)
-	if create {
-		w.WriteField("create_items", "on")
+	for k, v := range fields {
+		w.WriteField(k, v)
 	}
 	w.Close()
 	req, _ := http.NewRequest(http.MethodPost, app.URL+path, &body)

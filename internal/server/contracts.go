@@ -427,26 +427,14 @@ func (s *Server) importPrices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseMultipartForm(2 << 20); err != nil {
-		if _, tooBig := err.(*http.MaxBytesError); tooBig {
-			return err
-		}
-		return procure.Wrap(procure.KindInvalid, err, "Choose a CSV file to upload.")
-	}
-	defer func() { _ = r.MultipartForm.RemoveAll() }()
-	file, _, err := r.FormFile("file")
-	if err != nil {
-		return render(w, r, http.StatusUnprocessableEntity, contracts.ImportPage(contracts.ImportProps{Contract: c, Message: "Choose a CSV file to upload."}))
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, procure.PriceListMaxBytes+1))
+	up, err := readUpload(r, procure.PriceListMaxBytes, "a CSV file")
 	if err != nil {
 		return err
 	}
-	if len(data) > procure.PriceListMaxBytes {
-		return render(w, r, http.StatusRequestEntityTooLarge, contracts.ImportPage(contracts.ImportProps{Contract: c,
-			Message: fmt.Sprintf("The file is larger than %d MB.", procure.PriceListMaxBytes>>20)}))
+	if up.Status != 0 {
+		return render(w, r, up.Status, contracts.ImportPage(contracts.ImportProps{Contract: c, Message: up.Message}))
 	}
+	data := up.Data
 	if looksCompressed(data) {
 		return render(w, r, http.StatusUnsupportedMediaType, contracts.ImportPage(contracts.ImportProps{Contract: c,
 			Message: "This looks like an Excel workbook or a compressed file. Save the sheet as \"CSV UTF-8\" and upload that."}))

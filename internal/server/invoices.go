@@ -268,26 +268,14 @@ func (s *Server) importInvoicesForm(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) importInvoices(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseMultipartForm(2 << 20); err != nil {
-		if _, tooBig := err.(*http.MaxBytesError); tooBig {
-			return err
-		}
-		return render(w, r, http.StatusUnprocessableEntity, finance.ImportPage(finance.ImportProps{Message: "Choose a CSV file to upload."}))
-	}
-	defer func() { _ = r.MultipartForm.RemoveAll() }()
-	file, _, err := r.FormFile("file")
-	if err != nil {
-		return render(w, r, http.StatusUnprocessableEntity, finance.ImportPage(finance.ImportProps{Message: "Choose a CSV file to upload."}))
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, InvoiceImportMaxBytes+1))
+	up, err := readUpload(r, InvoiceImportMaxBytes, "a CSV file")
 	if err != nil {
 		return err
 	}
-	if len(data) > InvoiceImportMaxBytes {
-		return render(w, r, http.StatusRequestEntityTooLarge, finance.ImportPage(finance.ImportProps{
-			Message: fmt.Sprintf("The file is larger than %d MB.", InvoiceImportMaxBytes>>20)}))
+	if up.Status != 0 {
+		return render(w, r, up.Status, finance.ImportPage(finance.ImportProps{Message: up.Message}))
 	}
+	data := up.Data
 	if looksCompressed(data) {
 		return render(w, r, http.StatusUnsupportedMediaType, finance.ImportPage(finance.ImportProps{
 			Message: "This looks like an Excel workbook or a compressed file. Save the sheet as \"CSV UTF-8\" and upload that."}))

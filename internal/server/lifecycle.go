@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -91,30 +90,18 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) error {
 		p.DocError = msg
 		return render(w, r, status, contracts.ShowPage(p))
 	}
-	if err := r.ParseMultipartForm(2 << 20); err != nil {
-		if _, tooBig := err.(*http.MaxBytesError); tooBig {
-			return fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than %d MB.", procure.MaxDocumentBytes>>20))
-		}
-		return fail(http.StatusUnprocessableEntity, "Choose a file to upload.")
-	}
-	defer func() { _ = r.MultipartForm.RemoveAll() }()
-	file, header, err := r.FormFile("file")
-	if err != nil {
-		return fail(http.StatusUnprocessableEntity, "Choose a file to upload.")
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, procure.MaxDocumentBytes+1))
+	up, err := readUpload(r, procure.MaxDocumentBytes, "a file")
 	if err != nil {
 		return err
 	}
-	if len(data) > procure.MaxDocumentBytes {
-		return fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is larger than %d MB.", procure.MaxDocumentBytes>>20))
+	if up.Status != 0 {
+		return fail(up.Status, up.Message)
 	}
-	ct, name, err := procure.CheckDocument(header.Filename, data)
+	ct, name, err := procure.CheckDocument(up.Filename, up.Data)
 	if err != nil {
 		return fail(http.StatusUnprocessableEntity, procure.MessageOf(err))
 	}
-	if _, err := s.Store.AddDocument(r.Context(), currentUser(r).ID, id, name, ct, data); err != nil {
+	if _, err := s.Store.AddDocument(r.Context(), currentUser(r).ID, id, name, ct, up.Data); err != nil {
 		return err
 	}
 	s.flash(r, "ok", name+" attached.")

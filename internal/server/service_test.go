@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/procure-app/procure/internal/money"
 	"github.com/procure-app/procure/internal/procure"
+	"github.com/procure-app/procure/internal/server"
 	"github.com/procure-app/procure/internal/store"
 	"github.com/procure-app/procure/internal/testkit"
 	"github.com/procure-app/procure/internal/webtest"
@@ -215,15 +215,7 @@ func TestAnnouncements(t *testing.T) {
 
 func uploadDoc(t *testing.T, app *webtest.App, c *http.Client, path, name string, content []byte) webtest.Response {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	fw, _ := w.CreateFormFile("file", name)
-	fw.Write(content)
-	w.Close()
-	req, _ := http.NewRequest(http.MethodPost, app.URL+path, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	return app.Do(t, c, req)
+	return postFile(t, app, c, path, name, content, nil)
 }
 
 // TestContractDocuments: files are checked by content and size, served as
@@ -343,5 +335,38 @@ func TestRenewalAndMilestones(t *testing.T) {
 	}
 	if ms, _ := app.Store.Milestones(t.Context(), old); ms[0].DoneAt == nil || ms[0].DoneBy != proc.Name {
 		t.Errorf("milestone not done: %+v", ms[0])
+	}
+}
+
+// TestUploadsRefusedClearly: every upload form answers a missing file with
+// 422 and a file over its limit with 413, each with a message on the form.
+func TestUploadsRefusedClearly(t *testing.T) {
+	t.Parallel()
+	app := webtest.Start(t)
+	testkit.MustUser(t, app.Store, "proc@example.test", testkit.Roles(procure.RoleProcurement))
+	testkit.MustUser(t, app.Store, "fin@example.test", testkit.Roles(procure.RoleFinance))
+	vendor := testkit.MustVendor(t, app.Store, "Acme", procure.VendorApproved)
+	contract := testkit.MustContract(t, app.Store, testkit.ContractSpec{Number: "C-1", VendorID: vendor})
+	pc, fin := app.SignIn(t, "proc@example.test"), app.SignIn(t, "fin@example.test")
+	for _, tc := range []struct {
+		c     *http.Client
+		path  string
+		limit int
+		form  string // text only the page with the upload form has
+	}{
+		{pc, fmt.Sprintf("/contracts/%d/import", contract), procure.PriceListMaxBytes, "Import a price list"},
+		{fin, "/invoices/import", server.InvoiceImportMaxBytes, "Import invoices"},
+		{pc, fmt.Sprintf("/contracts/%d/documents", contract), procure.MaxDocumentBytes, "Documents"},
+	} {
+		// A form without the file field.
+		r := app.PostForm(t, tc.c, tc.path, url.Values{"x": {"y"}})
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "to upload.") {
+			t.Errorf("%s without a file: %d", tc.path, r.StatusCode)
+		}
+		r = postFile(t, app, tc.c, tc.path, "big.csv", bytes.Repeat([]byte("a"), tc.limit+10), nil)
+		if r.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(r.Body, fmt.Sprintf("larger than %d MB", tc.limit>>20)) ||
+			!strings.Contains(r.Body, tc.form) {
+			t.Errorf("%s too big: %d", tc.path, r.StatusCode)
+		}
 	}
 }
