@@ -370,3 +370,30 @@ func TestUploadsRefusedClearly(t *testing.T) {
 		}
 	}
 }
+
+// TestNotificationSettings: each person chooses per event kind whether it
+// also comes by email; an unknown kind is refused and changes nothing.
+func TestNotificationSettings(t *testing.T) {
+	t.Parallel()
+	app := webtest.Start(t)
+	u := testkit.MustUser(t, app.Store, "fin@example.test", testkit.Roles(procure.RoleFinance))
+	c := app.SignIn(t, "fin@example.test")
+	if r := app.Get(t, c, "/settings/notifications"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "not configured") ||
+		!strings.Contains(r.Body, `value="invoice.exception" checked`) {
+		t.Errorf("settings page: %d", r.StatusCode)
+	}
+	r := app.PostForm(t, c, "/settings/notifications", url.Values{"email": {"invoice.exception", "help.reply"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
+	}
+	prefs, _ := app.Store.EmailPrefs(t.Context(), u.ID)
+	if !prefs[procure.NotifyInvoiceException] || !prefs[procure.NotifyHelpReply] || prefs[procure.NotifyContractEnding] {
+		t.Errorf("prefs %v", prefs)
+	}
+	if r := app.PostForm(t, c, "/settings/notifications", url.Values{"email": {"everything"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("unknown kind: %d", r.StatusCode)
+	}
+	if again, _ := app.Store.EmailPrefs(t.Context(), u.ID); !again[procure.NotifyInvoiceException] || again[procure.NotifyContractEnding] {
+		t.Errorf("a refused save changed the prefs: %v", again)
+	}
+}
