@@ -54,3 +54,31 @@ func TestDatabaseURLFromFile(t *testing.T) {
 		t.Errorf("got %q, %v", c.DatabaseURL, err)
 	}
 }
+
+func TestEmailAndScheduleSettings(t *testing.T) {
+	t.Parallel()
+	base := "DATABASE_URL=postgres://u@h/db"
+	c, err := config.Parse([]string{base})
+	if err != nil || c.SMTPHost != "" || c.ScheduleInterval != 15*time.Minute || c.BaseURL != "http://localhost:8080" {
+		t.Fatalf("defaults: %+v %v", c, err)
+	}
+	f := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(f, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = config.Parse([]string{base, "SMTP_HOST=mail.example.com", "SMTP_FROM=procure@example.com", "SMTP_USERNAME=procure",
+		"SMTP_PASSWORD_FILE=" + f, "BASE_URL=https://procure.example.com/"})
+	if err != nil || c.SMTPPassword != "s3cret" || c.SMTPPort != 587 || c.SMTPTLS != "starttls" || c.BaseURL != "https://procure.example.com" {
+		t.Fatalf("smtp: %+v %v", c, err)
+	}
+	if c.Redacted().SMTPPassword == "s3cret" {
+		t.Error("Redacted shows the SMTP password")
+	}
+	_, err = config.Parse([]string{base, "SMTP_HOST=mail.example.com", "SMTP_PORT=0", "SMTP_TLS=maybe", "BASE_URL=procure.example.com",
+		"SCHEDULE_INTERVAL=-1m"})
+	for _, want := range []string{"SMTP_FROM", "SMTP_PORT", "SMTP_TLS", "BASE_URL", "SCHEDULE_INTERVAL"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s: %v", want, err)
+		}
+	}
+}
