@@ -89,8 +89,8 @@ func run(conns int, duration time.Duration, runs int, scenario string) error {
 		return err
 	}
 	cfg.MaxConns = int32(min(conns+8, 60))
+	store.SessionSettings(cfg.ConnConfig.RuntimeParams) // what the app runs with
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "30s"
-	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return err

@@ -88,15 +88,7 @@ func openPool(ctx context.Context, c config.Config) (*pgxpool.Pool, error) {
 	}
 	pc.MaxConns = c.DatabaseMaxConn
 	pc.ConnConfig.ConnectTimeout = 5 * time.Second
-	rp := pc.ConnConfig.RuntimeParams
-	rp["statement_timeout"] = "10s"
-	rp["lock_timeout"] = "3s"
-	rp["idle_in_transaction_session_timeout"] = "30s"
-	rp["application_name"] = "procure"
-	rp["timezone"] = "UTC"
-	// Queries with optional filters ("$1 = '' OR …") need a plan per set of
-	// values: a cached generic plan cannot know which filters are on.
-	rp["plan_cache_mode"] = "force_custom_plan"
+	store.SessionSettings(pc.ConnConfig.RuntimeParams)
 	return pgxpool.NewWithConfig(ctx, pc)
 }
 

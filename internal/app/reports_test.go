@@ -101,15 +101,20 @@ func TestReports(t *testing.T) {
 	}
 
 	t.Run("price variance", func(t *testing.T) {
-		pv := func(f procure.ReportFilter) []string {
+		pvLimit := func(f procure.ReportFilter, limit int) ([]string, int64) {
 			var out []string
-			if err := st.PriceVariance(ctx, f, func(r procure.PriceVarianceRow) error {
+			groups, err := st.PriceVariance(ctx, f, limit, func(r procure.PriceVarianceRow) error {
 				out = append(out, fmt.Sprintf("%s %s lines=%d invoiced=%s over=%s under=%s net=%s beyond=%d", r.Label, r.Currency, r.Lines,
 					r.Invoiced, r.Overbilled, r.Underbilled, r.Net(), r.Beyond))
 				return nil
-			}); err != nil {
+			})
+			if err != nil {
 				t.Fatal(err)
 			}
+			return out, groups
+		}
+		pv := func(f procure.ReportFilter) []string {
+			out, _ := pvLimit(f, 0)
 			return out
 		}
 		// EUR: I1 10 × 10.10 = 101.00 (+1.00, within 2 %), I2 10 × 10.50 =
@@ -134,6 +139,21 @@ func TestReports(t *testing.T) {
 			"Total EUR lines=1 invoiced=105.00 over=5.00 under=0.00 net=5.00 beyond=1",
 			"TOL-1 Item TOL-1 EUR lines=1 invoiced=105.00 over=5.00 under=0.00 net=5.00 beyond=1",
 		})
+		// A page of two groups: the totals are still of all three, and the
+		// count says one more group exists; a negative limit gives totals only.
+		page, groups := pvLimit(filter(procure.ByLocation, 0), 2)
+		wantSlice(t, page, []string{
+			"Total EUR lines=3 invoiced=255.00 over=6.00 under=1.00 net=5.00 beyond=2",
+			"Total GBP lines=1 invoiced=42.00 over=2.00 under=0.00 net=2.00 beyond=1",
+			"BER office EUR lines=1 invoiced=105.00 over=5.00 under=0.00 net=5.00 beyond=1",
+			"MUC office EUR lines=2 invoiced=150.00 over=1.00 under=1.00 net=0.00 beyond=1",
+		})
+		if groups != 3 {
+			t.Errorf("groups %d, want 3", groups)
+		}
+		if totals, _ := pvLimit(filter(procure.ByLocation, 0), -1); len(totals) != 2 {
+			t.Errorf("totals only: %q", totals)
+		}
 	})
 
 	t.Run("compliance", func(t *testing.T) {
@@ -208,7 +228,7 @@ func TestReports(t *testing.T) {
 
 	t.Run("drift", func(t *testing.T) {
 		var got []string
-		if err := st.Drift(ctx, filter("", 0), func(d procure.DriftRow) error {
+		sum, err := st.Drift(ctx, filter("", 0), 0, func(d procure.DriftRow) error {
 			s := fmt.Sprintf("%s %s lo=%s hi=%s spread=%s qty=%s cost=%s", d.SKU, d.Currency, d.Lowest.Format(2), d.Highest.Format(2),
 				d.Spread().Format(2), d.Qty, d.Cost)
 			for _, l := range d.Locations {
@@ -216,13 +236,23 @@ func TestReports(t *testing.T) {
 			}
 			got = append(got, s)
 			return nil
-		}); err != nil {
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		// TOL-1 in EUR: Munich paid 10.10 for 10, Berlin 10.50 for 10.
 		// Cost = 101.00 + 105.00 − 10.10 × 20 = 4.00, all of it Berlin's.
 		// Paper and TOL-1 in GBP were paid at one price: no drift.
 		wantSlice(t, got, []string{"TOL-1 EUR lo=10.10 hi=10.50 spread=0.40 qty=20 cost=4.00 | BER office 10.50-10.50 qty=10 cost=4.00 | MUC office 10.10-10.10 qty=10 cost=0.00"})
+		if sum.Items != 1 || len(sum.Costs) != 1 || sum.Costs[0].Display() != "4.00 EUR" {
+			t.Errorf("summary %+v", sum)
+		}
+		// Totals only: no items streamed, the same summary.
+		n := 0
+		if again, err := st.Drift(ctx, filter("", 0), -1, func(procure.DriftRow) error { n++; return nil }); err != nil || n != 0 ||
+			again.Items != 1 || again.Costs[0].String() != "4.00" {
+			t.Errorf("totals only: %d items streamed, %+v, %v", n, again, err)
+		}
 	})
 
 	t.Run("utilisation", func(t *testing.T) {

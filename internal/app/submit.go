@@ -135,7 +135,7 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 		return err
 	}
 	res.POs = numbers
-	caps := map[int64]money.Amount{}
+	caps, uncapped := map[int64]money.Amount{}, map[int64]money.Amount{}
 	pos := make([]store.NewPO, len(ord.Groups))
 	for g, grp := range ord.Groups {
 		po := store.NewPO{LocationID: loc.ID, VendorID: grp.VendorID, Currency: loc.Currency, Total: grp.Total,
@@ -149,16 +149,18 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 			po.Lines = append(po.Lines, store.NewPOLine{ItemID: it.ID, Category: it.Category, Description: it.Name, Unit: it.Unit, VendorSKU: c.VendorSKU,
 				Qty: r.Line.Qty, UnitPrice: w.Tier.Price, Total: w.Total, ContractID: c.ContractID, PriceID: c.PriceID,
 				TierMin: w.Tier.MinQty, Resolution: &rec})
-			if c.HasCap { // uncapped contracts sum their lines when read
-				sum := w.Total
-				if prev, ok := caps[c.ContractID]; ok {
-					var err error
-					if sum, err = prev.Add(w.Total); err != nil {
-						return err
-					}
-				}
-				caps[c.ContractID] = sum
+			spend := uncapped // capped contracts reserve under the cap guard, the rest add to a counter
+			if c.HasCap {
+				spend = caps
 			}
+			sum := w.Total
+			if prev, ok := spend[c.ContractID]; ok {
+				var err error
+				if sum, err = prev.Add(w.Total); err != nil {
+					return err
+				}
+			}
+			spend[c.ContractID] = sum
 			if p, ok := seen[catalogue[i].ID]; ok && p != w.Tier.Price {
 				res.Notes = append(res.Notes, fmt.Sprintf("%s: the price is now %s (the cart showed %s); resolved when you submitted.",
 					it.Name, w.Tier.Price.Display(loc.Currency), p.Display(loc.Currency)))
@@ -221,6 +223,9 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 		if c.Passed80 || c.Passed100 {
 			crossed = append(crossed, c)
 		}
+	}
+	if err := tx.AddCommitted(ctx, uncapped); err != nil {
+		return err
 	}
 	if err := a.notifySubmitted(ctx, tx, u, loc, reqID, res.OffContract, crossed); err != nil {
 		return err

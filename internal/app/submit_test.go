@@ -387,3 +387,42 @@ func TestCancelReleasesCap(t *testing.T) {
 	}
 	_ = today
 }
+
+// TestUncappedCommittedUnderConcurrency: eight office admins order on the
+// same uncapped contract at once and one order is cancelled; the sharded
+// counter ends exactly at the live lines' sum.
+func TestUncappedCommittedUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := t.Context()
+	users := make([]procure.User, 8)
+	for i := range users {
+		users[i] = testkit.MustUser(t, w.st, fmt.Sprintf("office%d@example.test", i), testkit.Roles(procure.RoleOrderer), w.muc)
+		if err := w.st.AddToCart(ctx, users[i].ID, w.muc, w.paper, qty("10")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	results := make([]app.SubmitResult, len(users))
+	var wg sync.WaitGroup
+	for i, u := range users {
+		wg.Go(func() {
+			res, err := w.a.SubmitRequest(ctx, u, w.muc, fmt.Sprintf("uncapped-key-%08d", i), nil)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = res
+		})
+	}
+	wg.Wait()
+	// 8 × 10 × 5.00 = 400.00
+	if c, _ := w.st.ContractByID(ctx, w.cheap); c.Committed.String() != "400.00" {
+		t.Fatalf("committed after 8 orders: %s, want 400.00", c.Committed)
+	}
+	req, _ := w.st.PurchaseRequestByID(ctx, procure.Scope{}, results[3].RequestID)
+	if err := w.a.CancelPO(ctx, users[3], req.Orders[0].ID, "ordered twice"); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := w.st.ContractByID(ctx, w.cheap); c.Committed.String() != "350.00" {
+		t.Errorf("committed after a cancellation: %s, want 350.00", c.Committed)
+	}
+}

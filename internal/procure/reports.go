@@ -198,6 +198,13 @@ type DriftRow struct {
 	Locations       []DriftLocation
 }
 
+// DriftSummary is the whole drift report in figures: how many items
+// drifted and what it cost per currency.
+type DriftSummary struct {
+	Items int64
+	Costs []money.Amount
+}
+
 // Spread is highest minus lowest price paid.
 func (r DriftRow) Spread() money.UnitPrice { return r.Highest - r.Lowest }
 

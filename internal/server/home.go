@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/procure-app/procure/internal/money"
-
 	"github.com/procure-app/procure/internal/procure"
 	"github.com/procure-app/procure/web/home"
 )
@@ -80,7 +78,7 @@ func (s *Server) financePanel(r *http.Request) (home.Panel, error) {
 		return home.Panel{}, err
 	}
 	var variance, compliance, drift []string
-	err = s.Store.PriceVariance(ctx, procure.ReportFilter{Period: month, By: procure.ByVendor}, func(row procure.PriceVarianceRow) error {
+	_, err = s.Store.PriceVariance(ctx, procure.ReportFilter{Period: month, By: procure.ByVendor}, -1, func(row procure.PriceVarianceRow) error {
 		if row.Total {
 			variance = append(variance, row.Net().Display())
 		}
@@ -100,22 +98,12 @@ func (s *Server) financePanel(r *http.Request) (home.Panel, error) {
 	if err != nil {
 		return home.Panel{}, err
 	}
-	costs := map[string]money.Amount{}
-	var order []string
-	err = s.Store.Drift(ctx, f, func(d procure.DriftRow) error {
-		c := d.Currency.Code()
-		if _, ok := costs[c]; !ok {
-			order, costs[c] = append(order, c), money.Zero(d.Currency)
-		}
-		sum, err := costs[c].Add(d.Cost)
-		costs[c] = sum
-		return err
-	})
+	sum, err := s.Store.Drift(ctx, f, -1, func(procure.DriftRow) error { return nil })
 	if err != nil {
 		return home.Panel{}, err
 	}
-	for _, c := range order {
-		drift = append(drift, costs[c].Display())
+	for _, c := range sum.Costs {
+		drift = append(drift, c.Display())
 	}
 	ending, err := s.Store.ContractsEndingWithin(ctx, today, 30)
 	if err != nil {

@@ -94,7 +94,7 @@ func (s *Server) priceVarianceReport(w http.ResponseWriter, r *http.Request) err
 		out := startCSV(w, csvName("price-variance", f))
 		err := out.row("group", "key", "currency", "lines", "invoiced", "overbilled", "underbilled", "net_variance", "beyond_tolerance")
 		if err == nil {
-			err = s.Store.PriceVariance(r.Context(), f, func(row procure.PriceVarianceRow) error {
+			_, err = s.Store.PriceVariance(r.Context(), f, 0, func(row procure.PriceVarianceRow) error {
 				return out.row(row.Label, keyText(row.Total, row.Key), row.Currency.Code(), itoa(row.Lines), row.Invoiced.String(),
 					row.Overbilled.String(), row.Underbilled.String(), row.Net().String(), itoa(row.Beyond))
 			})
@@ -107,20 +107,18 @@ func (s *Server) priceVarianceReport(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	if len(q.Errors) == 0 {
-		err = s.Store.PriceVariance(r.Context(), f, func(row procure.PriceVarianceRow) error {
-			switch {
-			case row.Total:
+		groups, err := s.Store.PriceVariance(r.Context(), f, reportRows, func(row procure.PriceVarianceRow) error {
+			if row.Total {
 				p.Totals = append(p.Totals, row)
-			case len(p.Rows) < reportRows:
+			} else {
 				p.Rows = append(p.Rows, row)
-			default:
-				p.More++
 			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
+		p.More = int(groups) - len(p.Rows)
 	}
 	return render(w, r, badFilterStatus(q), reports.PriceVariancePage(p))
 }
@@ -190,7 +188,7 @@ func (s *Server) driftReport(w http.ResponseWriter, r *http.Request) error {
 		err := out.row("sku", "item", "currency", "item_lowest_price", "item_highest_price", "item_spread", "item_qty", "item_drift_cost",
 			"location", "location_lowest_price", "location_highest_price", "location_qty", "location_lines", "location_drift_cost")
 		if err == nil {
-			err = s.Store.Drift(r.Context(), f, func(d procure.DriftRow) error {
+			_, err = s.Store.Drift(r.Context(), f, 0, func(d procure.DriftRow) error {
 				for _, l := range d.Locations {
 					if err := out.row(d.SKU, d.Name, d.Currency.Code(), d.Lowest.Format(2), d.Highest.Format(2), d.Spread().Format(2), d.Qty.String(),
 						d.Cost.String(), l.Location, l.Lowest.Format(2), l.Highest.Format(2), l.Qty.String(), itoa(l.Lines), l.Cost.String()); err != nil {
@@ -208,18 +206,14 @@ func (s *Server) driftReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(q.Errors) == 0 {
-		err = s.Store.Drift(r.Context(), f, func(d procure.DriftRow) error {
-			p.AddTotal(d)
-			if len(p.Rows) < reportRows {
-				p.Rows = append(p.Rows, d)
-			} else {
-				p.More++
-			}
+		sum, err := s.Store.Drift(r.Context(), f, reportRows, func(d procure.DriftRow) error {
+			p.Rows = append(p.Rows, d)
 			return nil
 		})
 		if err != nil {
 			return err
 		}
+		p.Totals, p.More = sum.Costs, int(sum.Items)-len(p.Rows)
 	}
 	return render(w, r, badFilterStatus(q), reports.DriftPage(p))
 }

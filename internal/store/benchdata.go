@@ -157,6 +157,14 @@ func (s *Store) SeedBench(ctx context.Context, z BenchSizes, passwordHash string
 			_, err := s.db.Exec(ctx, `UPDATE purchase_orders SET total = 125.00 WHERE number LIKE 'PO-BENCH-%'`)
 			return err
 		}},
+		{"committed spend", func() error {
+			_, err := s.db.Exec(ctx, `
+			INSERT INTO contract_committed (contract_id, shard, amount)
+			SELECT pl.contract_id, 0, sum(pl.total) FROM po_lines pl JOIN contracts c ON c.id = pl.contract_id
+			WHERE c.cap IS NULL GROUP BY pl.contract_id
+			ON CONFLICT (contract_id, shard) DO UPDATE SET amount = EXCLUDED.amount`)
+			return err
+		}},
 		{"statistics", func() error {
 			_, err := s.db.Exec(ctx, `ANALYZE`)
 			return err
@@ -245,7 +253,7 @@ func (s *Store) SeedBenchInvoices(ctx context.Context, rounds int, passwordHash 
 			return err
 		}},
 		{"statistics", func() error {
-			_, err := s.db.Exec(ctx, `ANALYZE`)
+			_, err := s.db.Exec(ctx, `VACUUM (ANALYZE) invoice_lines`)
 			return err
 		}},
 	}

@@ -28,12 +28,11 @@ const contractColumns = `
 
 // committedExpr is a contract's committed spend. A capped contract keeps
 // it in contracts.committed, reserved in the submitting transaction (the
-// cap guard needs it there); an uncapped one is summed from its live PO
-// lines when read, so that orders on big uncapped contracts never queue on
-// that contract's row.
-const committedExpr = `CASE WHEN c.cap IS NULL THEN (
-		SELECT COALESCE(sum(pl.total), 0) FROM po_lines pl JOIN purchase_orders po ON po.id = pl.po_id
-		WHERE pl.contract_id = c.id AND po.status NOT IN ('cancelled', 'rejected'))
+// cap guard needs it there); an uncapped one in the sharded counter
+// contract_committed (migration 0008), so that orders on big uncapped
+// contracts rarely queue on one row.
+const committedExpr = `CASE WHEN c.cap IS NULL
+	THEN COALESCE((SELECT sum(cc.amount) FROM contract_committed cc WHERE cc.contract_id = c.id), 0)
 	ELSE c.committed END`
 
 const contractFrom = `

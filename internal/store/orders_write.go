@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -258,11 +260,38 @@ type CapCrossing struct {
 	Passed80, Passed100 bool
 }
 
-// ReleaseCap gives committed spend back to a capped contract (a cancelled
-// PO). Uncapped contracts sum their live lines instead and need nothing.
+// ReleaseCap gives committed spend back to a contract (a cancelled PO):
+// to contracts.committed when it is capped, else to one shard of its
+// counter.
 func (tx *Tx) ReleaseCap(ctx context.Context, contractID int64, amt money.Amount) error {
-	_, err := tx.db.Exec(ctx, `UPDATE contracts SET committed = committed - $2::numeric WHERE id = $1 AND cap IS NOT NULL`, contractID, amt.String())
+	_, err := tx.db.Exec(ctx, `
+		WITH capped AS (UPDATE contracts SET committed = committed - $2::numeric WHERE id = $1 AND cap IS NOT NULL RETURNING id)
+		INSERT INTO contract_committed (contract_id, shard, amount)
+		SELECT $1, floor(random() * 8)::smallint, -$2::numeric WHERE NOT EXISTS (SELECT 1 FROM capped)
+		ON CONFLICT (contract_id, shard) DO UPDATE SET amount = contract_committed.amount + EXCLUDED.amount`, contractID, amt.String())
 	return classify(err, "release cap")
+}
+
+// AddCommitted adds new orders' spend to uncapped contracts' counters: one
+// shard, chosen at random, for the whole transaction, rows taken in
+// contract id order (so two submissions never wait on each other in a
+// cycle).
+func (tx *Tx) AddCommitted(ctx context.Context, amounts map[int64]money.Amount) error {
+	if len(amounts) == 0 {
+		return nil
+	}
+	ids := slices.Sorted(maps.Keys(amounts))
+	vals := make([]string, len(ids))
+	for i, id := range ids {
+		vals[i] = amounts[id].String()
+	}
+	_, err := tx.db.Exec(ctx, `
+		WITH s AS (SELECT floor(random() * 8)::smallint AS shard)
+		INSERT INTO contract_committed (contract_id, shard, amount)
+		SELECT a.id, s.shard, a.amount::numeric FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS a (id, amount, n), s
+		ORDER BY a.n
+		ON CONFLICT (contract_id, shard) DO UPDATE SET amount = contract_committed.amount + EXCLUDED.amount`, ids, vals)
+	return classify(err, "add committed")
 }
 
 // NextPONumbers draws n PO numbers of a year from that year's sequence:

@@ -36,52 +36,74 @@ func byOr(by, def string) string {
 	return by
 }
 
-// PriceVariance streams invoiced-against-contract figures for the lines of
-// the period with a PO line, grouped by f.By (vendor, location or item),
-// per-currency totals first.
-func (q queries) PriceVariance(ctx context.Context, f procure.ReportFilter, each func(procure.PriceVarianceRow) error) error {
+// PriceVariance streams the price variance of the period's invoice lines
+// that have a contract price: first the totals per currency, then the
+// groups by f.By (vendor, location or item) with the most overbilled
+// first. limit bounds the groups streamed (0: all of them, as the CSV
+// export wants; a negative limit: totals only); groups is how many there
+// are in all. Groups are aggregated once and the totals summed from them;
+// only the groups streamed are labelled.
+func (s *Store) PriceVariance(ctx context.Context, f procure.ReportFilter, limit int, each func(procure.PriceVarianceRow) error) (groups int64, err error) {
+	err = s.inReportTx(ctx, func(q queries) error {
+		groups, err = q.priceVariance(ctx, f, limit, each)
+		return err
+	})
+	return groups, err
+}
+
+func (q queries) priceVariance(ctx context.Context, f procure.ReportFilter, limit int, each func(procure.PriceVarianceRow) error) (groups int64, err error) {
 	rows, err := q.db.Query(ctx, `
-		WITH lines AS (
+		WITH g AS MATERIALIZED (
 			SELECT CASE $6 WHEN 'location' THEN COALESCE(il.location_id, 0) WHEN 'item' THEN COALESCE(il.item_id, 0) ELSE il.vendor_id END AS key,
-			       il.currency, il.total, il.total_variance, il.beyond_tolerance
+			       il.currency, count(*) AS n, sum(il.total) AS invoiced,
+			       COALESCE(sum(il.total_variance) FILTER (WHERE il.total_variance > 0), 0) AS over,
+			       COALESCE(-sum(il.total_variance) FILTER (WHERE il.total_variance < 0), 0) AS under,
+			       count(*) FILTER (WHERE il.beyond_tolerance) AS beyond
 			FROM invoice_lines il
 			WHERE il.invoice_date BETWEEN $1 AND $2 AND il.contract_price IS NOT NULL
-			  AND ($3 = 0 OR il.vendor_id = $3) AND ($4 = 0 OR il.location_id = $4) AND ($5 = '' OR il.category = $5)),
-		g AS (
-			SELECT GROUPING(key) AS total, key, currency, count(*) AS n, sum(total) AS invoiced,
-			       COALESCE(sum(total_variance) FILTER (WHERE total_variance > 0), 0) AS over,
-			       COALESCE(-sum(total_variance) FILTER (WHERE total_variance < 0), 0) AS under,
-			       count(*) FILTER (WHERE beyond_tolerance) AS beyond
-			FROM lines GROUP BY GROUPING SETS ((key, currency), (currency)))
-		SELECT g.total = 1, COALESCE(g.key, 0),
-		       CASE WHEN g.total = 1 THEN 'Total'
-		            WHEN $6 = 'location' THEN COALESCE((SELECT l.name FROM locations l WHERE l.id = g.key), 'No location')
-		            WHEN $6 = 'item' THEN COALESCE((SELECT i.sku || ' ' || i.name FROM items i WHERE i.id = g.key), 'Lines with no catalogue item')
-		            ELSE (SELECT v.name FROM vendors v WHERE v.id = g.key) END,
-		       g.currency, g.n, g.invoiced::text, g.over::text, g.under::text, g.beyond
-		FROM g ORDER BY g.total DESC, g.currency, g.over DESC, g.under DESC, g.key`,
-		f.Period.From.Time(), f.Period.To.Time(), f.VendorID, f.LocationID, f.Category, byOr(f.By, procure.ByVendor))
+			  AND ($3 = 0 OR il.vendor_id = $3) AND ($4 = 0 OR il.location_id = $4) AND ($5 = '' OR il.category = $5)
+			GROUP BY 1, 2),
+		top AS (
+			SELECT * FROM g WHERE $7 >= 0 ORDER BY currency, over DESC, under DESC, key LIMIT CASE WHEN $7 > 0 THEN $7 END)
+		SELECT is_total, key, label, currency, n, invoiced::text, over::text, under::text, beyond, groups
+		FROM (
+			SELECT true AS is_total, 0::bigint AS key, 'Total' AS label, currency, sum(n) AS n, sum(invoiced) AS invoiced,
+			       sum(over) AS over, sum(under) AS under, sum(beyond) AS beyond, (SELECT count(*) FROM g) AS groups
+			FROM g GROUP BY currency
+			UNION ALL
+			SELECT false, top.key,
+			       CASE WHEN $6 = 'location' THEN COALESCE((SELECT l.name FROM locations l WHERE l.id = top.key), 'No location')
+			            WHEN $6 = 'item' THEN COALESCE((SELECT i.sku || ' ' || i.name FROM items i WHERE i.id = top.key), 'Lines with no catalogue item')
+			            ELSE (SELECT v.name FROM vendors v WHERE v.id = top.key) END,
+			       top.currency, top.n, top.invoiced, top.over, top.under, top.beyond, 0
+			FROM top) u
+		ORDER BY is_total DESC, currency, over DESC, under DESC, key`,
+		f.Period.From.Time(), f.Period.To.Time(), f.VendorID, f.LocationID, f.Category, byOr(f.By, procure.ByVendor), limit)
 	if err != nil {
-		return classify(err, "price variance")
+		return 0, classify(err, "price variance")
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r procure.PriceVarianceRow
 		var cur, invoiced, over, under string
-		if err := rows.Scan(&r.Total, &r.Key, &r.Label, &cur, &r.Lines, &invoiced, &over, &under, &r.Beyond); err != nil {
-			return classify(err, "scan price variance")
+		var n int64
+		if err := rows.Scan(&r.Total, &r.Key, &r.Label, &cur, &r.Lines, &invoiced, &over, &under, &r.Beyond, &n); err != nil {
+			return 0, classify(err, "scan price variance")
+		}
+		if r.Total {
+			groups = n
 		}
 		if r.Currency, err = money.ParseCurrency(cur); err != nil {
-			return err
+			return 0, err
 		}
 		if err := scanAmounts(r.Currency, []string{invoiced, over, under}, &r.Invoiced, &r.Overbilled, &r.Underbilled); err != nil {
-			return err
+			return 0, err
 		}
 		if err := each(r); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return classify(rows.Err(), "price variance")
+	return groups, classify(rows.Err(), "price variance")
 }
 
 func scanAmounts(c money.Currency, texts []string, dst ...*money.Amount) error {
@@ -190,27 +212,47 @@ func (q queries) TopOffContract(ctx context.Context, f procure.ReportFilter, tz 
 // in the period, the lowest and highest price paid, the quantity and the
 // cost of drift: what was paid above the item's lowest price, Σ(price ×
 // qty) − lowest × Σ qty, exact, rounded once per figure. Items come by cost,
-// biggest first (within each currency), each with its locations.
-func (q queries) Drift(ctx context.Context, f procure.ReportFilter, each func(procure.DriftRow) error) error {
+// biggest first (within each currency), each with its locations. limit
+// bounds the items streamed (0: all, for the CSV export; negative: none);
+// the summary counts every item and sums their exact cost per currency
+// (rounded once), so a page of the top items still has the whole totals.
+func (s *Store) Drift(ctx context.Context, f procure.ReportFilter, limit int, each func(procure.DriftRow) error) (sum procure.DriftSummary, err error) {
+	err = s.inReportTx(ctx, func(q queries) error {
+		sum, err = q.drift(ctx, f, limit, each)
+		return err
+	})
+	return sum, err
+}
+
+func (q queries) drift(ctx context.Context, f procure.ReportFilter, limit int, each func(procure.DriftRow) error) (procure.DriftSummary, error) {
+	var sum procure.DriftSummary
 	rows, err := q.db.Query(ctx, `
-		WITH per AS (
+		WITH per AS MATERIALIZED (
 			SELECT il.item_id, il.currency, il.location_id, min(il.unit_price) AS lo, max(il.unit_price) AS hi,
 			       sum(il.qty) AS q, sum(il.unit_price * il.qty) AS pq, count(*) AS n
 			FROM invoice_lines il
 			WHERE il.invoice_date BETWEEN $1 AND $2 AND il.item_id IS NOT NULL AND il.location_id IS NOT NULL
 			  AND ($3 = 0 OR il.vendor_id = $3) AND ($4 = 0 OR il.location_id = $4) AND ($5 = '' OR il.category = $5)
 			GROUP BY il.item_id, il.currency, il.location_id),
-		it AS (
+		it AS MATERIALIZED (
 			SELECT item_id, currency, min(lo) AS lo, max(hi) AS hi, sum(q) AS q, sum(pq) - min(lo) * sum(q) AS cost
-			FROM per GROUP BY item_id, currency HAVING max(hi) > min(lo))
-		SELECT it.item_id, i.sku, i.name, it.currency, it.lo::text, it.hi::text, it.q::text, it.cost::text,
-		       per.location_id, l.name, per.lo::text, per.hi::text, per.q::text, per.n, (per.pq - it.lo * per.q)::text
-		FROM it JOIN per ON per.item_id = it.item_id AND per.currency = it.currency
-		JOIN items i ON i.id = it.item_id JOIN locations l ON l.id = per.location_id
-		ORDER BY it.currency, it.cost DESC, it.item_id, per.pq - it.lo * per.q DESC, l.name`,
-		f.Period.From.Time(), f.Period.To.Time(), f.VendorID, f.LocationID, f.Category)
+			FROM per GROUP BY item_id, currency HAVING max(hi) > min(lo)),
+		top AS (
+			SELECT * FROM it WHERE $6 >= 0 ORDER BY currency, cost DESC, item_id LIMIT CASE WHEN $6 > 0 THEN $6 END)
+		SELECT summary, item_id, sku, name, currency, lo, hi, q, cost, location_id, location, llo, lhi, lq, n, lcost
+		FROM (
+			SELECT false AS summary, top.item_id, i.sku, i.name, top.currency, top.lo::text, top.hi::text, top.q::text, top.cost::text,
+			       per.location_id, l.name AS location, per.lo::text AS llo, per.hi::text AS lhi, per.q::text AS lq, per.n,
+			       (per.pq - top.lo * per.q)::text AS lcost, top.cost AS item_cost, per.pq - top.lo * per.q AS loc_cost, l.name AS sort_name
+			FROM top JOIN per ON per.item_id = top.item_id AND per.currency = top.currency
+			JOIN items i ON i.id = top.item_id JOIN locations l ON l.id = per.location_id
+			UNION ALL
+			SELECT true, count(*), '', '', currency, '0', '0', '0', sum(cost)::text, 0, '', '0', '0', '0', 0, '0', 0, 0, ''
+			FROM it GROUP BY currency) u
+		ORDER BY summary, currency, item_cost DESC, item_id, loc_cost DESC, sort_name`,
+		f.Period.From.Time(), f.Period.To.Time(), f.VendorID, f.LocationID, f.Category, limit)
 	if err != nil {
-		return classify(err, "drift")
+		return sum, classify(err, "drift")
 	}
 	defer rows.Close()
 	var cur procure.DriftRow
@@ -225,38 +267,48 @@ func (q queries) Drift(ctx context.Context, f procure.ReportFilter, each func(pr
 	for rows.Next() {
 		var r procure.DriftRow
 		var loc procure.DriftLocation
+		var summary bool
 		var code, lo, hi, qty, cost, llo, lhi, lqty, lcost string
-		if err := rows.Scan(&r.ItemID, &r.SKU, &r.Name, &code, &lo, &hi, &qty, &cost,
+		if err := rows.Scan(&summary, &r.ItemID, &r.SKU, &r.Name, &code, &lo, &hi, &qty, &cost,
 			&loc.LocationID, &loc.Location, &llo, &lhi, &lqty, &loc.Lines, &lcost); err != nil {
-			return classify(err, "scan drift")
+			return sum, classify(err, "scan drift")
 		}
 		if r.Currency, err = money.ParseCurrency(code); err != nil {
-			return err
+			return sum, err
+		}
+		if summary {
+			total, err := money.RoundAmount(r.Currency, cost)
+			if err != nil {
+				return sum, err
+			}
+			sum.Items += r.ItemID // the count, in the id column
+			sum.Costs = append(sum.Costs, total)
+			continue
 		}
 		if r.ItemID != cur.ItemID || r.Currency != cur.Currency {
 			if err := flush(); err != nil {
-				return err
+				return sum, err
 			}
 			if err := errors.Join(r.Lowest.Scan(lo), r.Highest.Scan(hi), r.Qty.Scan(qty)); err != nil {
-				return err
+				return sum, err
 			}
 			if r.Cost, err = money.RoundAmount(r.Currency, cost); err != nil {
-				return err
+				return sum, err
 			}
 			cur = r
 		}
 		if err := errors.Join(loc.Lowest.Scan(llo), loc.Highest.Scan(lhi), loc.Qty.Scan(lqty)); err != nil {
-			return err
+			return sum, err
 		}
 		if loc.Cost, err = money.RoundAmount(r.Currency, lcost); err != nil {
-			return err
+			return sum, err
 		}
 		cur.Locations = append(cur.Locations, loc)
 	}
 	if err := rows.Err(); err != nil {
-		return classify(err, "drift")
+		return sum, classify(err, "drift")
 	}
-	return flush()
+	return sum, flush()
 }
 
 // Utilisation returns the contracts live at some point in the period (not

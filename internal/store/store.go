@@ -87,6 +87,24 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	return classify(err, "transaction")
 }
 
+// inReportTx runs a big report query in a read-only transaction whose
+// planner leans towards parallel workers: with the defaults it judged
+// handing ~100k groups back from two workers too dear and aggregated a
+// quarter of invoice lines in one process; measured on the benchmark,
+// letting it split the work took a quarter's drift report from ~970 to
+// ~870 ms and price variance by item from ~690 to ~500 ms (5,000,000
+// invoice lines, this 2-core machine). Only these queries get it, so
+// short queries keep their plans.
+func (s *Store) inReportTx(ctx context.Context, fn func(q queries) error) error {
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('parallel_setup_cost', '100', true), set_config('parallel_tuple_cost', '0.001', true)`); err != nil {
+			return err
+		}
+		return fn(queries{db: tx})
+	})
+	return classify(err, "report")
+}
+
 func retryable(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
@@ -172,4 +190,26 @@ func notFound(what string, id int64) error {
 // changed is the error for an optimistic version mismatch.
 func changed(what string) error {
 	return procure.Errorf(procure.KindConflict, "This %s was changed by someone else while you were editing. Reload the page to see the current version, then make your change again.", what)
+}
+
+// SessionSettings sets what every connection of the app runs with: limits
+// so that no request holds a lock or a connection for long (RELIABILITY.md
+// 3.1, rule 7), and planner settings measured on the report benchmark.
+func SessionSettings(rp map[string]string) {
+	rp["statement_timeout"] = "10s"
+	rp["lock_timeout"] = "3s"
+	rp["idle_in_transaction_session_timeout"] = "30s"
+	rp["application_name"] = "procure"
+	rp["timezone"] = "UTC"
+	// Queries with optional filters ("$1 = '' OR …") need a plan per set of
+	// values: a cached generic plan cannot know which filters are on.
+	rp["plan_cache_mode"] = "force_custom_plan"
+	// JIT compiling a report query cost about 0.5 s and saved less than it
+	// cost on every report measured; nothing here runs long enough to win.
+	rp["jit"] = "off"
+	// Report aggregates over a quarter sort and hash ~650k rows: with the
+	// 4 MB default they spill to disk. 32 MB per sort or hash node keeps
+	// them in memory; with DATABASE_MAX_CONNS 20 the worst case stays well
+	// within a small server's RAM.
+	rp["work_mem"] = "32MB"
 }
