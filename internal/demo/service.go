@@ -73,7 +73,7 @@ func seedService(ctx context.Context, st *store.Store, today pricing.Date, ids m
 	}
 	if _, err := st.CreateAnnouncement(ctx, proc, "New stationery contract for Munich and Berlin",
 		"From today paper, pens and folders for Munich and Berlin come from our preferred stationery contract: "+
-			"about 12 % cheaper than what the offices paid before. Just order from the catalogue as usual.", nil); err != nil {
+			"about 12 % cheaper than what the offices paid before. Just order from the catalogue as usual.", nil, ""); err != nil {
 		return fmt.Errorf("demo: announcement: %w", err)
 	}
 	list, err := st.Contracts(ctx, store.ContractFilter{Limit: 20})
@@ -93,7 +93,7 @@ func seedService(ctx context.Context, st *store.Store, today pricing.Date, ids m
 		}
 	}
 	if _, err := st.CreateHelpRequest(ctx, office, procure.HelpRequestInput{Subject: "Standing desks for the London office?",
-		Text: "Two colleagues asked for standing desks. I cannot find any in the catalogue for London. Can we order them, and from whom?"}, false); err != nil {
+		Text: "Two colleagues asked for standing desks. I cannot find any in the catalogue for London. Can we order them, and from whom?"}, "", false); err != nil {
 		return fmt.Errorf("demo: help request: %w", err)
 	}
 	return nil

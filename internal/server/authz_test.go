@@ -234,7 +234,7 @@ func TestRolesAreEnforced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	helpID, err := app.Store.CreateHelpRequest(t.Context(), procUser.ID, procure.HelpRequestInput{Subject: "Q", Text: "Q?"}, false)
+	helpID, err := app.Store.CreateHelpRequest(t.Context(), procUser.ID, procure.HelpRequestInput{Subject: "Q", Text: "Q?"}, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -227,7 +227,7 @@ func medianText(d *time.Duration) string {
 func (s *Server) newHelpRequestForm(w http.ResponseWriter, r *http.Request) error {
 	q := query(r)
 	in := procure.HelpRequestInput{Subject: q.str("subject"), Link: q.str("link")}
-	return render(w, r, http.StatusOK, service.NewRequestPage(service.NewRequestProps{Input: in}))
+	return render(w, r, http.StatusOK, service.NewRequestPage(service.NewRequestProps{Input: in, Key: newKey()}))
 }
 
 func (s *Server) createHelpRequest(w http.ResponseWriter, r *http.Request) error {
@@ -236,14 +236,20 @@ func (s *Server) createHelpRequest(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	in := procure.HelpRequestInput{Subject: f.str("subject"), Text: f.str("text"), Link: f.str("link")}
+	key := f.str("key")
 	fe := f.Errors
 	for k, v := range procure.FieldsOf(in.Validate()) {
 		fe.Add(k, v)
 	}
-	if err := fe.Err(); err != nil {
-		return render(w, r, http.StatusUnprocessableEntity, service.NewRequestPage(service.NewRequestProps{Input: in, Errors: fe, Message: procure.MessageOf(err)}))
+	err = fe.Err()
+	var id int64
+	if err == nil {
+		id, err = s.Store.CreateHelpRequest(r.Context(), currentUser(r).ID, in, formKey(key), s.App.Email)
 	}
-	id, err := s.Store.CreateHelpRequest(r.Context(), currentUser(r).ID, in, s.App.Email)
+	if procure.KindOf(err) == procure.KindInvalid {
+		return render(w, r, http.StatusUnprocessableEntity, service.NewRequestPage(service.NewRequestProps{Input: in, Key: reissue(key),
+			Errors: procure.FieldsOf(err), Message: procure.MessageOf(err)}))
+	}
 	if err != nil {
 		return err
 	}
@@ -260,7 +266,7 @@ func (s *Server) helpRequestProps(r *http.Request, id int64) (service.RequestPro
 	if err != nil {
 		return service.RequestProps{}, err
 	}
-	p := service.RequestProps{Req: req, Staff: staff(u)}
+	p := service.RequestProps{Req: req, Staff: staff(u), Key: newKey()}
 	if p.Staff {
 		if p.Assignees, err = s.Store.UsersWithRole(r.Context(), procure.RoleProcurement); err != nil {
 			return p, err
@@ -291,20 +297,20 @@ func (s *Server) replyHelpRequest(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	u := currentUser(r)
-	raw := f.str("text")
+	raw, key := f.str("text"), f.str("key")
 	text, err := procure.CheckMessage(raw)
 	if err == nil && len(f.Errors) > 0 {
 		err = f.Errors.Err()
 	}
 	if err == nil {
-		err = s.Store.ReplyHelp(r.Context(), u.ID, staff(u), id, text, s.App.Email)
+		err = s.Store.ReplyHelp(r.Context(), u.ID, staff(u), id, text, formKey(key), s.App.Email)
 	}
 	if procure.KindOf(err) == procure.KindInvalid {
 		p, perr := s.helpRequestProps(r, id)
 		if perr != nil {
 			return perr
 		}
-		p.Reply, p.ReplyError = raw, procure.MessageOf(err)
+		p.Reply, p.ReplyError, p.Key = raw, procure.MessageOf(err), reissue(key)
 		return render(w, r, http.StatusUnprocessableEntity, service.RequestPage(p))
 	}
 	if err != nil {
@@ -353,7 +359,7 @@ func (s *Server) resolveHelpRequest(w http.ResponseWriter, r *http.Request) erro
 // --- Announcements ---
 
 func (s *Server) newAnnouncementForm(w http.ResponseWriter, r *http.Request) error {
-	return render(w, r, http.StatusOK, service.AnnouncementFormPage(service.AnnouncementFormProps{}))
+	return render(w, r, http.StatusOK, service.AnnouncementFormPage(service.AnnouncementFormProps{Key: newKey()}))
 }
 
 func (s *Server) createAnnouncement(w http.ResponseWriter, r *http.Request) error {
@@ -362,15 +368,21 @@ func (s *Server) createAnnouncement(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	in := procure.AnnouncementInput{Title: f.str("title"), Body: f.raw("body"), EndsOn: f.str("ends_on")}
+	key := f.str("key")
 	title, body, endsOn, err := in.Parse(s.todayDate())
 	fe := f.Errors
 	for k, v := range procure.FieldsOf(err) {
 		fe.Add(k, v)
 	}
-	if err := fe.Err(); err != nil {
-		return render(w, r, http.StatusUnprocessableEntity, service.AnnouncementFormPage(service.AnnouncementFormProps{Input: in, Errors: fe, Message: procure.MessageOf(err)}))
+	err = fe.Err()
+	if err == nil {
+		_, err = s.Store.CreateAnnouncement(r.Context(), currentUser(r).ID, title, body, endsOn, formKey(key))
 	}
-	if _, err := s.Store.CreateAnnouncement(r.Context(), currentUser(r).ID, title, body, endsOn); err != nil {
+	if procure.KindOf(err) == procure.KindInvalid {
+		return render(w, r, http.StatusUnprocessableEntity, service.AnnouncementFormPage(service.AnnouncementFormProps{Input: in, Key: reissue(key),
+			Errors: procure.FieldsOf(err), Message: procure.MessageOf(err)}))
+	}
+	if err != nil {
 		return err
 	}
 	s.flash(r, "ok", "Announcement posted to everyone's home page.")
@@ -388,4 +400,28 @@ func (s *Server) dismissAnnouncement(w http.ResponseWriter, r *http.Request) err
 	}
 	redirect(w, r, "/")
 	return nil
+}
+
+// formKey is the idempotency key a form came back with, or a value the
+// database refuses (so a form without one is told to reload, rather than
+// recorded with a fresh key a double click would repeat).
+func formKey(key string) string {
+	if key == "" {
+		return "-"
+	}
+	return key
+}
+
+// reissue is the key a re-shown form carries: the same one, so that the
+// corrected form still records once, or a fresh one if it was not ours.
+func reissue(key string) string {
+	if len(key) < 16 || len(key) > 64 {
+		return newKey()
+	}
+	for _, c := range key {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return newKey()
+		}
+	}
+	return key
 }

@@ -31,18 +31,32 @@ func TestHelpRequestThread(t *testing.T) {
 		app.SignIn(t, "fin@example.test"), app.SignIn(t, "proc@example.test")
 
 	// Bad input: every problem named, nothing recorded.
-	r := app.PostForm(t, office, "/help/requests", url.Values{"subject": {"  "}, "text": {"x"}, "link": {"https://evil.example/pos/1"}})
+	r := app.PostForm(t, office, "/help/requests", url.Values{"subject": {"  "}, "text": {"x"}, "link": {"https://evil.example/pos/1"}, "key": {"question-key-0000001"}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Give a subject") || !strings.Contains(r.Body, "like /pos/12") {
 		t.Fatalf("bad question: %d", r.StatusCode)
 	}
 	if list, _ := app.Store.HelpRequests(t.Context(), store.HelpFilter{}); len(list) != 0 {
 		t.Fatalf("a refused question was recorded: %d", len(list))
 	}
-	r = app.PostForm(t, office, "/help/requests", url.Values{"subject": {"Standing desks?"}, "text": {"Can we order standing desks?"}, "link": {"/pos/7"}})
+	r = app.PostForm(t, office, "/help/requests", url.Values{"subject": {"Standing desks?"}, "text": {"Can we order standing desks?"}, "link": {"/pos/7"}, "key": {"question-key-0000001"}})
 	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/help/requests/") {
 		t.Fatalf("ask: %d %s", r.StatusCode, r.Body)
 	}
 	path := r.Header.Get("Location")
+	// A double click: the same form again records nothing new and lands on the same request.
+	again := app.PostForm(t, office, "/help/requests", url.Values{"subject": {"Standing desks?"}, "text": {"Can we order standing desks?"},
+		"link": {"/pos/7"}, "key": {"question-key-0000001"}})
+	if again.StatusCode != http.StatusSeeOther || again.Header.Get("Location") != path {
+		t.Errorf("double submit: %d %s", again.StatusCode, again.Header.Get("Location"))
+	}
+	if list, _ := app.Store.HelpRequests(t.Context(), store.HelpFilter{}); len(list) != 1 {
+		t.Errorf("a double submit recorded %d requests", len(list))
+	}
+	// A form without its key (not issued here) is refused, nothing recorded.
+	if r := app.PostForm(t, office, "/help/requests", url.Values{"subject": {"S"}, "text": {"T"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "Reload the page") || !strings.Contains(r.Body, `name="key"`) {
+		t.Errorf("no key: %d", r.StatusCode)
+	}
 	// Procurement hears of it; the queue lists it.
 	if n, _ := app.Store.UnreadCount(t.Context(), proc.ID); n != 1 {
 		t.Errorf("procurement unread %d", n)
@@ -55,7 +69,7 @@ func TestHelpRequestThread(t *testing.T) {
 		if r := app.Get(t, c, path); r.StatusCode != http.StatusNotFound {
 			t.Errorf("someone else read the thread: %d", r.StatusCode)
 		}
-		if r := app.PostForm(t, c, path+"/reply", url.Values{"text": {"hijack"}}); r.StatusCode != http.StatusNotFound {
+		if r := app.PostForm(t, c, path+"/reply", url.Values{"text": {"hijack"}, "key": {"hijack-key-000000001"}}); r.StatusCode != http.StatusNotFound {
 			t.Errorf("someone else replied: %d", r.StatusCode)
 		}
 		if r := app.PostForm(t, c, path+"/resolve", nil); r.StatusCode != http.StatusNotFound {
@@ -66,7 +80,7 @@ func TestHelpRequestThread(t *testing.T) {
 		}
 	}
 	// An empty reply is refused with the form shown again.
-	if r := app.PostForm(t, pc, path+"/reply", url.Values{"text": {"   "}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Write a reply") {
+	if r := app.PostForm(t, pc, path+"/reply", url.Values{"text": {"   "}, "key": {"reply-key-0000000001"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Write a reply") {
 		t.Errorf("empty reply: %d", r.StatusCode)
 	}
 	// Assigning to someone outside procurement is refused.
@@ -76,8 +90,10 @@ func TestHelpRequestThread(t *testing.T) {
 	if r := app.PostForm(t, pc, path+"/assign", url.Values{"assignee_id": {fmt.Sprint(proc.ID)}}); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("assign: %d", r.StatusCode)
 	}
-	if r := app.PostForm(t, pc, path+"/reply", url.Values{"text": {"Yes: use the furniture contract, C-9."}}); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("reply: %d %s", r.StatusCode, r.Body)
+	for range 2 { // double-clicked: one reply
+		if r := app.PostForm(t, pc, path+"/reply", url.Values{"text": {"Yes: use the furniture contract, C-9."}, "key": {"reply-key-0000000001"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reply: %d %s", r.StatusCode, r.Body)
+		}
 	}
 	// The asker: bell shows 1, the notification opens the thread and is read.
 	home := app.Get(t, office, "/")
@@ -182,13 +198,15 @@ func TestAnnouncements(t *testing.T) {
 	testkit.MustUser(t, app.Store, "fin@example.test", testkit.Roles(procure.RoleFinance))
 	testkit.MustUser(t, app.Store, "proc@example.test", testkit.Roles(procure.RoleProcurement))
 	office, fin, pc := app.SignIn(t, "office@example.test"), app.SignIn(t, "fin@example.test"), app.SignIn(t, "proc@example.test")
-	r := app.PostForm(t, pc, "/announcements", url.Values{"title": {""}, "body": {"x"}, "ends_on": {"2026-05-01"}})
+	r := app.PostForm(t, pc, "/announcements", url.Values{"title": {""}, "body": {"x"}, "ends_on": {"2026-05-01"}, "key": {"announce-key-0000001"}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Give a title") || !strings.Contains(r.Body, "in the past") {
 		t.Errorf("bad announcement: %d", r.StatusCode)
 	}
-	r = app.PostForm(t, pc, "/announcements", url.Values{"title": {"New toner contract"}, "body": {"Toner is 20 % cheaper."}, "ends_on": {"2026-06-30"}})
-	if r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("post: %d %s", r.StatusCode, r.Body)
+	for range 2 { // double-clicked: one announcement
+		r = app.PostForm(t, pc, "/announcements", url.Values{"title": {"New toner contract"}, "body": {"Toner is 20 % cheaper."}, "ends_on": {"2026-06-30"}, "key": {"announce-key-0000001"}})
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("post: %d %s", r.StatusCode, r.Body)
+		}
 	}
 	list, _ := app.Store.Announcements(t.Context(), 0, june)
 	if len(list) != 1 {

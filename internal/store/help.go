@@ -152,12 +152,22 @@ func (q queries) HelpRequestByID(ctx context.Context, viewerID int64, staff bool
 }
 
 // CreateHelpRequest records a question with its first message and tells
-// procurement, in one transaction.
-func (s *Store) CreateHelpRequest(ctx context.Context, actorID int64, in procure.HelpRequestInput, email bool) (int64, error) {
+// procurement, in one transaction. key is the form's idempotency key: the
+// same key again (a double click) records nothing and returns the first
+// request's id.
+func (s *Store) CreateHelpRequest(ctx context.Context, actorID int64, in procure.HelpRequestInput, key string, email bool) (int64, error) {
 	var id int64
 	err := s.InTx(ctx, func(tx *Tx) error {
-		if err := tx.db.QueryRow(ctx, `INSERT INTO help_requests (user_id, subject, link) VALUES ($1, $2, $3) RETURNING id`,
-			actorID, in.Subject, in.Link).Scan(&id); err != nil {
+		err := tx.db.QueryRow(ctx, `
+			INSERT INTO help_requests (user_id, subject, link, form_key)
+			VALUES ($1, $2, $3, COALESCE(NULLIF($4, ''), replace(gen_random_uuid()::text, '-', '')))
+			ON CONFLICT (user_id, form_key) DO NOTHING RETURNING id`,
+			actorID, in.Subject, in.Link, key).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return classify(tx.db.QueryRow(ctx, `SELECT id FROM help_requests WHERE user_id = $1 AND form_key = $2`, actorID, key).Scan(&id),
+				"repeated help request")
+		}
+		if err != nil {
 			return classify(err, "create help request")
 		}
 		if _, err := tx.db.Exec(ctx, `INSERT INTO help_messages (request_id, user_id, body) VALUES ($1, $2, $3)`, id, actorID, in.Text); err != nil {
@@ -178,7 +188,7 @@ func (s *Store) CreateHelpRequest(ctx context.Context, actorID int64, in procure
 // procurement sets the first-response time (once), marks the request
 // answered and tells the asker; the asker's reply re-opens it and tells the
 // assignee (or procurement). Replying to a resolved request re-opens it.
-func (s *Store) ReplyHelp(ctx context.Context, actorID int64, staff bool, id int64, text string, email bool) error {
+func (s *Store) ReplyHelp(ctx context.Context, actorID int64, staff bool, id int64, text, key string, email bool) error {
 	return s.InTx(ctx, func(tx *Tx) error {
 		var asker, assignee int64
 		var subject string
@@ -192,8 +202,14 @@ func (s *Store) ReplyHelp(ctx context.Context, actorID int64, staff bool, id int
 			return classify(err, "lock help request")
 		}
 		var msgID int64
-		if err := tx.db.QueryRow(ctx, `INSERT INTO help_messages (request_id, user_id, body) VALUES ($1, $2, $3) RETURNING id`,
-			id, actorID, text).Scan(&msgID); err != nil {
+		err = tx.db.QueryRow(ctx, `
+			INSERT INTO help_messages (request_id, user_id, body, form_key)
+			VALUES ($1, $2, $3, COALESCE(NULLIF($4, ''), replace(gen_random_uuid()::text, '-', '')))
+			ON CONFLICT (user_id, form_key) DO NOTHING RETURNING id`, id, actorID, text, key).Scan(&msgID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // this reply was sent already (a double click)
+		}
+		if err != nil {
 			return classify(err, "help reply")
 		}
 		fromStaff := staff && actorID != asker
@@ -289,11 +305,19 @@ func (q queries) HelpTimes(ctx context.Context, from, to time.Time) (requests in
 }
 
 // CreateAnnouncement posts news from procurement, audited.
-func (s *Store) CreateAnnouncement(ctx context.Context, actorID int64, title, body string, endsOn *time.Time) (int64, error) {
+func (s *Store) CreateAnnouncement(ctx context.Context, actorID int64, title, body string, endsOn *time.Time, key string) (int64, error) {
 	var id int64
 	err := s.InTx(ctx, func(tx *Tx) error {
-		if err := tx.db.QueryRow(ctx, `INSERT INTO announcements (title, body, created_by, ends_on) VALUES ($1, $2, NULLIF($3, 0), $4) RETURNING id`,
-			title, body, actorID, endsOn).Scan(&id); err != nil {
+		err := tx.db.QueryRow(ctx, `
+			INSERT INTO announcements (title, body, created_by, ends_on, form_key)
+			VALUES ($1, $2, NULLIF($3, 0), $4, COALESCE(NULLIF($5, ''), replace(gen_random_uuid()::text, '-', '')))
+			ON CONFLICT (created_by, form_key) DO NOTHING RETURNING id`,
+			title, body, actorID, endsOn, key).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return classify(tx.db.QueryRow(ctx, `SELECT id FROM announcements WHERE created_by = $1 AND form_key = $2`, actorID, key).Scan(&id),
+				"repeated announcement")
+		}
+		if err != nil {
 			return classify(err, "create announcement")
 		}
 		return tx.Audit(ctx, procure.AuditEvent{ActorID: actorID, Action: "announcement.create", Entity: "announcement", EntityID: id,

@@ -105,6 +105,9 @@ func (s *Store) inReportTx(ctx context.Context, fn func(q queries) error) error 
 	return classify(err, "report")
 }
 
+// formKeyMessage answers a form whose idempotency key was not issued here.
+const formKeyMessage = "This form was not issued by this site or has expired. Reload the page and send it again."
+
 func retryable(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
@@ -121,14 +124,17 @@ var constraintErrors = map[string]struct {
 	field   string
 	message string
 }{
-	"users_email_key":       {procure.KindInvalid, "email", "A user with this email address already exists."},
-	"locations_code_key":    {procure.KindInvalid, "code", "Another location already uses this code."},
-	"users_email_lower":     {procure.KindInvalid, "email", "Enter a valid email address."},
-	"locations_name_length": {procure.KindInvalid, "name", "Enter a name of at most 120 characters."},
-	"vendors_name_key":      {procure.KindInvalid, "name", "A vendor with this name already exists."},
-	"items_sku_key":         {procure.KindInvalid, "sku", "Another item already has this SKU."},
-	"contracts_number_key":  {procure.KindInvalid, "number", "This contract number is already used."},
-	"contracts_dates_check": {procure.KindInvalid, "end", "The end date must not be before the start date."},
+	"users_email_key":               {procure.KindInvalid, "email", "A user with this email address already exists."},
+	"help_requests_form_key_format": {procure.KindInvalid, "", formKeyMessage},
+	"help_messages_form_key_format": {procure.KindInvalid, "", formKeyMessage},
+	"announcements_form_key_format": {procure.KindInvalid, "", formKeyMessage},
+	"locations_code_key":            {procure.KindInvalid, "code", "Another location already uses this code."},
+	"users_email_lower":             {procure.KindInvalid, "email", "Enter a valid email address."},
+	"locations_name_length":         {procure.KindInvalid, "name", "Enter a name of at most 120 characters."},
+	"vendors_name_key":              {procure.KindInvalid, "name", "A vendor with this name already exists."},
+	"items_sku_key":                 {procure.KindInvalid, "sku", "Another item already has this SKU."},
+	"contracts_number_key":          {procure.KindInvalid, "number", "This contract number is already used."},
+	"contracts_dates_check":         {procure.KindInvalid, "end", "The end date must not be before the start date."},
 	"contract_prices_no_overlap": {procure.KindInvalid, "valid_from",
 		"This item already has a price on this contract for part of that period; validity windows must not overlap."},
 	"contract_locations_location_id_fkey": {procure.KindInvalid, "locations", "Choose locations from the list."},
