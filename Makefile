@@ -28,7 +28,7 @@ fmt:
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 templ-check:
-	$(GO) tool templ generate -check -path web
+	$(GO) tool templ generate -check
 
 staticcheck:
 	$(GO) tool staticcheck ./...
@@ -49,7 +49,7 @@ sql-check:
 	$(GO) test -count=1 ./internal/sqlcheck/
 
 generate:
-	$(GO) tool templ generate -path web
+	$(GO) tool templ generate
 
 ## bench: micro-benchmarks (pricing core, money, price-list import against Postgres), then the load generator
 bench:
