@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/procure-app/procure/internal/procure"
 )
@@ -41,19 +42,11 @@ func query(r *http.Request) *form {
 }
 
 // str is a single trimmed value; a repeated field is an error on that field.
-func (f *form) str(name string) string {
-	vals := f.v[name]
-	if len(vals) > 1 {
-		f.Errors.Add(name, "This field was sent more than once.")
-		return ""
-	}
-	if len(vals) == 0 {
-		return ""
-	}
-	return strings.TrimSpace(vals[0])
-}
+func (f *form) str(name string) string { return strings.TrimSpace(f.raw(name)) }
 
-// raw is a single untrimmed value (passwords keep their spaces).
+// raw is a single untrimmed value (passwords keep their spaces). A repeated
+// field, or one that is not valid UTF-8 (which Postgres would refuse), is
+// an error on that field and reads as "".
 func (f *form) raw(name string) string {
 	vals := f.v[name]
 	if len(vals) > 1 {
@@ -63,6 +56,10 @@ func (f *form) raw(name string) string {
 	if len(vals) == 0 {
 		return ""
 	}
+	if !utf8.ValidString(vals[0]) {
+		f.Errors.Add(name, "This field is not valid text; type it again.")
+		return ""
+	}
 	return vals[0]
 }
 
@@ -70,6 +67,10 @@ func (f *form) raw(name string) string {
 func (f *form) strs(name string) []string {
 	var out []string
 	for _, v := range f.v[name] {
+		if !utf8.ValidString(v) {
+			f.Errors.Add(name, "This field is not valid text; type it again.")
+			continue
+		}
 		if v = strings.TrimSpace(v); v != "" {
 			out = append(out, v)
 		}

@@ -127,7 +127,11 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) error 
 	h := w.Header()
 	h.Set("Content-Type", d.ContentType)
 	h.Set("Content-Length", strconv.Itoa(len(data)))
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename}))
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename})
+	if disposition == "" { // a name mime cannot encode: still a download, never inline
+		disposition = "attachment"
+	}
+	h.Set("Content-Disposition", disposition)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	_, err = w.Write(data)

@@ -80,6 +80,10 @@ func TestCatalogueShowsOnlyWhatResolvesHere(t *testing.T) {
 	if r := s.app.Get(t, s.office, "/catalogue?q=pap"); strings.Contains(r.Body, "PEN-1") || !strings.Contains(r.Body, "PAP-1") {
 		t.Error("search does not filter")
 	}
+	// A search that is not UTF-8 is a clear 422, not a database error.
+	if r := s.app.Get(t, s.office, "/catalogue?q=%ff"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "not valid text") {
+		t.Errorf("non-UTF-8 search: %d", r.StatusCode)
+	}
 	// Another location's catalogue is not found; so is a malformed one.
 	for _, p := range []string{fmt.Sprintf("/catalogue?location=%d", s.ber), "/catalogue?location=abc", fmt.Sprintf("/cart?location=%d", s.ber)} {
 		if r := s.app.Get(t, s.office, p); r.StatusCode != http.StatusNotFound {

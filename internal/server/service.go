@@ -107,8 +107,8 @@ func (s *Server) saveNotificationSettings(w http.ResponseWriter, r *http.Request
 func (s *Server) helpIndex(w http.ResponseWriter, r *http.Request) error {
 	q := query(r)
 	search := q.str("q")
-	if len(search) > 200 {
-		search = search[:200]
+	if r := []rune(search); len(r) > 200 {
+		search = string(r[:200]) // whole characters: a cut rune would be invalid UTF-8 to Postgres
 	}
 	pages, err := s.Store.HelpPages(r.Context(), search)
 	if err != nil {

@@ -169,6 +169,13 @@ func TestHelpPagesAreSanitisedAndSearchable(t *testing.T) {
 	if r := app.Get(t, office, "/help?q=furniture"); strings.Contains(r.Body, `href="/help/ordering-toner"`) || !strings.Contains(r.Body, "No help page matches") {
 		t.Errorf("search finds what is not there")
 	}
+	// Odd searches are searches, not errors: query syntax, a long
+	// multi-byte term (cut at 200 characters, not bytes), bytes that are not UTF-8.
+	for _, q := range []string{"%26%7C%21(%3A*", strings.Repeat("%C3%A9", 250), "%ff%fe"} {
+		if r := app.Get(t, office, "/help?q="+q); r.StatusCode != http.StatusOK {
+			t.Errorf("search %.40s: %d", q, r.StatusCode)
+		}
+	}
 	// Bad input and reserved addresses.
 	r = app.PostForm(t, pc, "/help/pages", url.Values{"slug": {"requests"}, "topic": {""}, "title": {"T"}, "body": {"x"}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "taken by the help centre") || !strings.Contains(r.Body, "Give the topic") {
