@@ -29,7 +29,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 				Href: fmt.Sprintf("/catalogue?location=%d", l.ID)})
 		}
 		panel.Links = append(panel.Links, home.Link{Label: "Your cart", Href: "/cart"}, home.Link{Label: "Orders and receipts", Href: "/pos"},
-			home.Link{Label: "Requests", Href: "/requests"}, home.Link{Label: "Approved suppliers", Href: "/suppliers"})
+			home.Link{Label: "Requests", Href: "/requests"}, home.Link{Label: "Approved suppliers", Href: "/suppliers"},
+			home.Link{Label: "How to buy (help)", Href: "/help"}, home.Link{Label: "Ask procurement a question", Href: "/help/requests/new"})
 		p.Panels = append(p.Panels, panel)
 	}
 	if u.Has(procure.RoleProcurement) {
