@@ -1,6 +1,7 @@
 package procure
 
 import (
+	"slices"
 	"time"
 )
 
@@ -21,30 +22,38 @@ const (
 	NotifyMilestoneDue       NotificationKind = "contract.milestone"  // a milestone's due date
 )
 
-// NotificationKinds lists the kinds with the words the settings page uses.
-var NotificationKinds = []struct {
+// NotificationKind's entry in the settings: its words, and the roles that
+// receive it (nil: anyone can, e.g. a reply or a milestone they own).
+type NotificationKindInfo struct {
 	Kind  NotificationKind
 	Label string
-}{
-	{NotifyOffContractWaiting, "An off-contract line is waiting for approval (procurement)"},
-	{NotifyOffContractDecided, "My off-contract line was approved or rejected"},
-	{NotifyInvoiceException, "An invoice has exceptions (finance)"},
-	{NotifyHelpRequest, "A new help request arrived (procurement)"},
-	{NotifyHelpReply, "A reply on a help request"},
-	{NotifyRenewalNotice, "A contract reached its renewal-notice date"},
-	{NotifyContractEnding, "A contract ends within 30 days"},
-	{NotifyCapThreshold, "A contract's committed spend passed 80 % or 100 % of its cap"},
-	{NotifyMilestoneDue, "A contract milestone I own is due"},
+	For   []Role
 }
 
-// ValidNotificationKind reports whether k is a known kind.
-func ValidNotificationKind(k NotificationKind) bool {
-	for _, n := range NotificationKinds {
-		if n.Kind == k {
-			return true
+// NotificationKinds lists the kinds with the words the settings page uses.
+var NotificationKinds = []NotificationKindInfo{
+	{NotifyOffContractWaiting, "An off-contract line is waiting for approval", []Role{RoleProcurement}},
+	{NotifyOffContractDecided, "My off-contract line was approved or rejected", []Role{RoleOrderer}},
+	{NotifyInvoiceException, "An invoice has exceptions", []Role{RoleFinance}},
+	{NotifyHelpRequest, "A new help request arrived", []Role{RoleProcurement}},
+	{NotifyHelpReply, "A reply on a help request", nil},
+	{NotifyRenewalNotice, "A contract reached its renewal-notice date", nil},
+	{NotifyContractEnding, "A contract ends within 30 days", nil},
+	{NotifyCapThreshold, "A contract's committed spend passed 80 % or 100 % of its cap", nil},
+	{NotifyMilestoneDue, "A contract milestone I own is due", nil},
+}
+
+// NotificationKindsFor is the kinds a person holding roles can receive.
+// Contract events go to procurement and to each contract's owner, who may
+// hold any role, so they are listed for everyone.
+func NotificationKindsFor(roles []Role) []NotificationKindInfo {
+	var out []NotificationKindInfo
+	for _, k := range NotificationKinds {
+		if k.For == nil || slices.ContainsFunc(k.For, func(r Role) bool { return slices.Contains(roles, r) }) {
+			out = append(out, k)
 		}
 	}
-	return false
+	return out
 }
 
 // Notification is one in-app notification.

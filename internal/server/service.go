@@ -74,11 +74,13 @@ func (s *Server) readAllNotifications(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) notificationSettings(w http.ResponseWriter, r *http.Request) error {
-	prefs, err := s.Store.EmailPrefs(r.Context(), currentUser(r).ID)
+	u := currentUser(r)
+	prefs, err := s.Store.EmailPrefs(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, service.SettingsPage(service.SettingsProps{Email: prefs, EmailOn: s.App.Email}))
+	return render(w, r, http.StatusOK, service.SettingsPage(service.SettingsProps{Kinds: procure.NotificationKindsFor(u.Roles),
+		Email: prefs, EmailOn: s.App.Email}))
 }
 
 func (s *Server) saveNotificationSettings(w http.ResponseWriter, r *http.Request) error {
@@ -86,15 +88,25 @@ func (s *Server) saveNotificationSettings(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	on := map[procure.NotificationKind]bool{}
+	u := currentUser(r)
+	shown := procure.NotificationKindsFor(u.Roles)
+	checked := map[procure.NotificationKind]bool{}
 	for _, v := range f.strs("email") {
 		k := procure.NotificationKind(v)
-		if !procure.ValidNotificationKind(k) {
+		if !slices.ContainsFunc(shown, func(i procure.NotificationKindInfo) bool { return i.Kind == k }) {
 			return procure.Errorf(procure.KindInvalid, "Choose from the list of notifications.")
 		}
-		on[k] = true
+		checked[k] = true
 	}
-	if err := s.Store.SetEmailPrefs(r.Context(), currentUser(r).ID, on); err != nil {
+	// The kinds on the page take the form's answer; others keep theirs.
+	on, err := s.Store.EmailPrefs(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	for _, k := range shown {
+		on[k.Kind] = checked[k.Kind]
+	}
+	if err := s.Store.SetEmailPrefs(r.Context(), u.ID, on); err != nil {
 		return err
 	}
 	s.flash(r, "ok", "Notification settings saved.")

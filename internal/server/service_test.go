@@ -404,8 +404,8 @@ func TestNotificationSettings(t *testing.T) {
 	u := testkit.MustUser(t, app.Store, "fin@example.test", testkit.Roles(procure.RoleFinance))
 	c := app.SignIn(t, "fin@example.test")
 	if r := app.Get(t, c, "/settings/notifications"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "not configured") ||
-		!strings.Contains(r.Body, `value="invoice.exception" checked`) {
-		t.Errorf("settings page: %d", r.StatusCode)
+		!strings.Contains(r.Body, `value="invoice.exception" checked`) || strings.Contains(r.Body, "offcontract.waiting") {
+		t.Errorf("settings page: %d (finance sees its kinds only)", r.StatusCode)
 	}
 	r := app.PostForm(t, c, "/settings/notifications", url.Values{"email": {"invoice.exception", "help.reply"}})
 	if r.StatusCode != http.StatusSeeOther {
@@ -415,8 +415,13 @@ func TestNotificationSettings(t *testing.T) {
 	if !prefs[procure.NotifyInvoiceException] || !prefs[procure.NotifyHelpReply] || prefs[procure.NotifyContractEnding] {
 		t.Errorf("prefs %v", prefs)
 	}
-	if r := app.PostForm(t, c, "/settings/notifications", url.Values{"email": {"everything"}}); r.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("unknown kind: %d", r.StatusCode)
+	if !prefs[procure.NotifyOffContractWaiting] {
+		t.Errorf("a kind finance never receives (not on the page) was switched off: %v", prefs)
+	}
+	for _, kind := range []string{"everything", "offcontract.waiting"} { // unknown; not one finance receives
+		if r := app.PostForm(t, c, "/settings/notifications", url.Values{"email": {kind}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("kind %s: %d", kind, r.StatusCode)
+		}
 	}
 	if again, _ := app.Store.EmailPrefs(t.Context(), u.ID); !again[procure.NotifyInvoiceException] || again[procure.NotifyContractEnding] {
 		t.Errorf("a refused save changed the prefs: %v", again)
