@@ -323,3 +323,27 @@ func wantSlice(t *testing.T, got, want []string) {
 		}
 	}
 }
+
+// TestPriceVarianceOrdersByAmount: groups come by amount overbilled, as
+// numbers (12.00 before 9.00), on the page and in the export alike.
+func TestPriceVarianceOrdersByAmount(t *testing.T) {
+	t.Parallel()
+	w := newFinWorld(t)
+	paper := w.order(t, w.paper, "10")   // Acme, 5.00
+	toner := w.order(t, w.tolItem, "10") // Tolco, 10.00
+	w.receive(t, paper, "10")
+	w.receive(t, toner, "10")
+	w.invoice(t, invoiceValues(w.acme, "A-1", "2026-06-05", "EUR", invLine{poLine: paper.ID, qty: "10", price: "5.90"}))   // +9.00
+	w.invoice(t, invoiceValues(w.tolco, "T-1", "2026-06-05", "EUR", invLine{poLine: toner.ID, qty: "10", price: "11.20"})) // +12.00
+	f := procure.ReportFilter{Period: procure.Period{From: pricing.MustDate("2026-06-01"), To: pricing.MustDate("2026-06-30")}, By: procure.ByVendor}
+	for _, limit := range []int{0, 2} {
+		var got []string
+		if _, err := w.st.PriceVariance(t.Context(), f, limit, func(r procure.PriceVarianceRow) error {
+			got = append(got, r.Label+" "+r.Overbilled.String())
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		wantSlice(t, got, []string{"Total 21.00", "Tolco 12.00", "Acme 9.00"})
+	}
+}

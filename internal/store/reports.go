@@ -77,7 +77,8 @@ func (q queries) priceVariance(ctx context.Context, f procure.ReportFilter, limi
 			            ELSE (SELECT v.name FROM vendors v WHERE v.id = top.key) END,
 			       top.currency, top.n, top.invoiced, top.over, top.under, top.beyond, 0
 			FROM top) u
-		ORDER BY is_total DESC, currency, over DESC, under DESC, key`,
+		-- u.: sort by the numbers, not by the text output columns of the same names
+		ORDER BY u.is_total DESC, u.currency, u.over DESC, u.under DESC, u.key`,
 		f.Period.From.Time(), f.Period.To.Time(), f.VendorID, f.LocationID, f.Category, byOr(f.By, procure.ByVendor), limit)
 	if err != nil {
 		return 0, classify(err, "price variance")
