@@ -34,8 +34,9 @@ func TestFinanceResolvesAnOverpricedInvoice(t *testing.T) {
 		Tolerance: money.Percent(100), // 1 %
 		Prices:    []procure.PriceValues{{SKU: "PAP-A4", Tiers: testkit.Tiers("1", "4.20")}, {SKU: "PEN-BLUE", Tiers: testkit.Tiers("1", "0.80")}}})
 	items, _ := st.ItemsBySKU(ctx0, []string{"PAP-A4", "PEN-BLUE"})
-	for _, it := range items {
-		if err := st.AddToCart(ctx0, office.ID, muc, it.ID, 10_000); err != nil {
+	// In this order, so that the paper is the PO's line 1 (a map's order is random).
+	for _, sku := range []string{"PAP-A4", "PEN-BLUE"} {
+		if err := st.AddToCart(ctx0, office.ID, muc, items[sku].ID, 10_000); err != nil {
 			t.Fatal(err)
 		}
 	}
