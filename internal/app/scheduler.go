@@ -31,6 +31,10 @@ func (a *App) RunScheduled(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
+		staff, err := tx.RoleMembers(ctx, procurementRoles) // read once for every contract below
+		if err != nil {
+			return err
+		}
 		for _, c := range contracts {
 			end := pricing.DateOf(c.End)
 			link := fmt.Sprintf("/contracts/%d", c.ID)
@@ -40,7 +44,7 @@ func (a *App) RunScheduled(ctx context.Context) (int, error) {
 					Title: fmt.Sprintf("%s: renewal notice date %s reached", c.Number, notice),
 					Body:  fmt.Sprintf("%s ends on %s. Decide now whether to renew, renegotiate or let it end; a renewal can be drafted from the contract page.", c.Title, end),
 					Link:  link, DedupeKey: fmt.Sprintf("contract:%d:renewal:%s", c.ID, end)}
-				if err := tx.NotifyRoles(ctx, procurementRoles, []int64{c.OwnerID}, n, a.Email); err != nil {
+				if err := tx.Notify(ctx, store.WithUsers(staff, c.OwnerID), n, a.Email); err != nil {
 					return err
 				}
 			}
@@ -48,7 +52,7 @@ func (a *App) RunScheduled(ctx context.Context) (int, error) {
 				n := procure.NewNotification{Kind: procure.NotifyContractEnding,
 					Title: fmt.Sprintf("%s ends on %s (in %d days)", c.Number, end, int(end-today)),
 					Body:  c.Title, Link: link, DedupeKey: fmt.Sprintf("contract:%d:ending:%s", c.ID, end)}
-				if err := tx.NotifyRoles(ctx, procurementRoles, []int64{c.OwnerID}, n, a.Email); err != nil {
+				if err := tx.Notify(ctx, store.WithUsers(staff, c.OwnerID), n, a.Email); err != nil {
 					return err
 				}
 			}

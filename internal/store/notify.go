@@ -41,24 +41,39 @@ func (tx *Tx) Notify(ctx context.Context, userIDs []int64, n procure.NewNotifica
 // NotifyRoles is Notify for every active user holding any of roles, plus
 // extra users (a contract's owner, say).
 func (tx *Tx) NotifyRoles(ctx context.Context, roles []procure.Role, extra []int64, n procure.NewNotification, email bool) error {
+	ids, err := tx.RoleMembers(ctx, roles)
+	if err != nil {
+		return err
+	}
+	return tx.Notify(ctx, WithUsers(ids, extra...), n, email)
+}
+
+// RoleMembers lists the users holding any of roles (a job telling many
+// events to the same people reads them once).
+func (tx *Tx) RoleMembers(ctx context.Context, roles []procure.Role) ([]int64, error) {
 	names := make([]string, len(roles))
 	for i, r := range roles {
 		names[i] = string(r)
 	}
 	rows, err := tx.db.Query(ctx, `SELECT DISTINCT user_id FROM user_roles WHERE role = ANY ($1)`, names)
 	if err != nil {
-		return classify(err, "role members")
+		return nil, classify(err, "role members")
 	}
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return classify(err, "role members")
-	}
+	return ids, classify(err, "role members")
+}
+
+// WithUsers is ids plus the non-zero extra ids (a contract's owner, say),
+// in a new slice. Notify records one notification per person however often
+// they appear.
+func WithUsers(ids []int64, extra ...int64) []int64 {
+	out := append([]int64(nil), ids...)
 	for _, id := range extra {
 		if id != 0 {
-			ids = append(ids, id)
+			out = append(out, id)
 		}
 	}
-	return tx.Notify(ctx, ids, n, email)
+	return out
 }
 
 // mailSubject is a one-line subject: no CR or LF reaches a mail header
