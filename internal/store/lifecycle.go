@@ -190,32 +190,44 @@ func (s *Store) RenewContract(ctx context.Context, actorID, id int64) (int64, er
 			id, newID); err != nil {
 			return classify(err, "renewal locations")
 		}
+		// The rows in force on the last day, each with a new id drawn up
+		// front, copied with their tiers in two set-based statements.
 		rows, err := tx.db.Query(ctx, `
-			SELECT id FROM contract_prices WHERE contract_id = $1
+			SELECT id, nextval(pg_get_serial_sequence('contract_prices', 'id')) FROM contract_prices WHERE contract_id = $1
 			  AND (valid_from IS NULL OR valid_from <= $2) AND (valid_to IS NULL OR valid_to >= $2) ORDER BY id`, id, old.End.Time())
 		if err != nil {
 			return classify(err, "renewal prices")
 		}
-		priceIDs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
+		var olds, news []int64
+		for rows.Next() {
+			var o, n int64
+			if err := rows.Scan(&o, &n); err != nil {
+				rows.Close()
+				return classify(err, "renewal prices")
+			}
+			olds, news = append(olds, o), append(news, n)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return classify(err, "renewal prices")
 		}
-		for _, pid := range priceIDs {
-			var np int64
-			if err := tx.db.QueryRow(ctx, `
-				INSERT INTO contract_prices (contract_id, item_id, vendor_sku, max_qty, preferred, baseline_price, created_by)
-				SELECT $2, item_id, vendor_sku, max_qty, preferred, baseline_price, NULLIF($3, 0) FROM contract_prices WHERE id = $1
-				RETURNING id`, pid, newID, actorID).Scan(&np); err != nil {
-				return classify(err, "renewal price")
-			}
-			if _, err := tx.db.Exec(ctx, `
-				INSERT INTO contract_price_tiers (price_id, min_qty, unit_price)
-				SELECT $2, min_qty, unit_price FROM contract_price_tiers WHERE price_id = $1`, pid, np); err != nil {
-				return classify(err, "renewal tiers")
-			}
+		if _, err := tx.db.Exec(ctx, `
+			INSERT INTO contract_prices (id, contract_id, item_id, vendor_sku, max_qty, preferred, baseline_price, created_by)
+			OVERRIDING SYSTEM VALUE
+			SELECT m.new_id, $3, p.item_id, p.vendor_sku, p.max_qty, p.preferred, p.baseline_price, NULLIF($4, 0)
+			FROM unnest($1::bigint[], $2::bigint[]) AS m (old_id, new_id) JOIN contract_prices p ON p.id = m.old_id`,
+			olds, news, newID, actorID); err != nil {
+			return classify(err, "renewal price rows")
+		}
+		if _, err := tx.db.Exec(ctx, `
+			INSERT INTO contract_price_tiers (price_id, min_qty, unit_price)
+			SELECT m.new_id, t.min_qty, t.unit_price
+			FROM unnest($1::bigint[], $2::bigint[]) AS m (old_id, new_id) JOIN contract_price_tiers t ON t.price_id = m.old_id`,
+			olds, news); err != nil {
+			return classify(err, "renewal tiers")
 		}
 		return tx.Audit(ctx, procure.AuditEvent{ActorID: actorID, Action: "contract.renew", Entity: "contract", EntityID: newID,
-			After: map[string]any{"number": number, "renews": old.Number, "start": start.String(), "end": end.String(), "prices": len(priceIDs)}})
+			After: map[string]any{"number": number, "renews": old.Number, "start": start.String(), "end": end.String(), "prices": len(olds)}})
 	})
 	return newID, err
 }
