@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -197,6 +198,16 @@ func TestOtherLocationsRecordsAreNotFound(t *testing.T) {
 	s.add(t, s.office, s.pens, "2")
 	cartLines, _ := s.app.Store.CartLines(t.Context(), s.officeUser.ID, s.muc)
 	linePath := fmt.Sprintf("/cart/lines/%d", cartLines[0].ID)
+	// The PO page offers to ask procurement about it, with the form filled in.
+	page := s.app.Get(t, s.office, poPath)
+	ask := regexp.MustCompile(`href="(/help/requests/new\?[^"]+)"`).FindStringSubmatch(page.Body)
+	if ask == nil {
+		t.Fatalf("the PO page has no ask-procurement link")
+	}
+	if form := s.app.Get(t, s.office, html.UnescapeString(ask[1])); !strings.Contains(form.Body, `value="`+poPath+`"`) ||
+		!strings.Contains(form.Body, "Question about "+pos[0].Number) {
+		t.Errorf("the ask form is not filled in from the PO")
+	}
 	// The Berlin office admin probes Munich's records by id.
 	for _, g := range []string{reqPath, poPath, poPath + "/print"} {
 		if r := s.app.Get(t, s.north, g); r.StatusCode != http.StatusNotFound {

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -12,3 +13,9 @@ func humanize(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
 // Humanize is humanize for other packages' templates.
 func Humanize(s string) string { return humanize(s) }
+
+// AskAbout is the "ask procurement" form with its subject and the record it
+// is about (a path like /pos/12) filled in.
+func AskAbout(link, subject string) string {
+	return "/help/requests/new?" + url.Values{"link": {link}, "subject": {subject}}.Encode()
+}
