@@ -60,8 +60,9 @@ type Config struct {
 func Load() (Config, error) { return Parse(os.Environ()) }
 
 // Parse reads a Config from environ ("KEY=value" pairs). A secret may come
-// from a file: DATABASE_URL_FILE names a file holding DATABASE_URL (Docker
-// and Kubernetes secrets).
+// from a file: DATABASE_URL_FILE names a file holding DATABASE_URL, and
+// SMTP_PASSWORD_FILE one holding SMTP_PASSWORD (Docker and Kubernetes
+// secrets).
 func Parse(environ []string) (Config, error) {
 	vars := make(map[string]string, len(environ))
 	for _, kv := range environ {
@@ -69,19 +70,10 @@ func Parse(environ []string) (Config, error) {
 			vars[k] = v
 		}
 	}
-	if vars["DATABASE_URL"] == "" && vars["DATABASE_URL_FILE"] != "" {
-		b, err := os.ReadFile(vars["DATABASE_URL_FILE"])
-		if err != nil {
-			return Config{}, fmt.Errorf("configuration: DATABASE_URL_FILE: %w", err)
+	for _, name := range []string{"DATABASE_URL", "SMTP_PASSWORD"} {
+		if err := fromFile(vars, name); err != nil {
+			return Config{}, err
 		}
-		vars["DATABASE_URL"] = strings.TrimSpace(string(b))
-	}
-	if vars["SMTP_PASSWORD"] == "" && vars["SMTP_PASSWORD_FILE"] != "" {
-		b, err := os.ReadFile(vars["SMTP_PASSWORD_FILE"])
-		if err != nil {
-			return Config{}, fmt.Errorf("configuration: SMTP_PASSWORD_FILE: %w", err)
-		}
-		vars["SMTP_PASSWORD"] = strings.TrimSpace(string(b))
 	}
 	c, err := env.ParseAsWithOptions[Config](env.Options{Environment: vars})
 	if err != nil {
@@ -179,4 +171,19 @@ func (c Config) Redacted() Config {
 		c.SMTPPassword = "xxxxx"
 	}
 	return c
+}
+
+// fromFile sets vars[name] from the file NAME_FILE names, unless name is
+// set itself.
+func fromFile(vars map[string]string, name string) error {
+	path := vars[name+"_FILE"]
+	if vars[name] != "" || path == "" {
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("configuration: %s_FILE: %w", name, err)
+	}
+	vars[name] = strings.TrimSpace(string(b))
+	return nil
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"time"
@@ -427,13 +428,12 @@ func formKey(key string) string {
 // reissue is the key a re-shown form carries: the same one, so that the
 // corrected form still records once, or a fresh one if it was not ours.
 func reissue(key string) string {
-	if len(key) < 16 || len(key) > 64 {
+	if !formKeyRe.MatchString(key) {
 		return newKey()
-	}
-	for _, c := range key {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return newKey()
-		}
 	}
 	return key
 }
+
+// formKeyRe is the shape of a key this site issues (the database checks the
+// same shape on every row).
+var formKeyRe = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)

@@ -282,7 +282,7 @@ func (q queries) drift(ctx context.Context, f procure.ReportFilter, limit int, e
 			if err != nil {
 				return sum, err
 			}
-			sum.Items += r.ItemID // the count, in the id column
+			sum.Items += r.ItemID // a summary row carries its item count where items carry their id
 			sum.Costs = append(sum.Costs, total)
 			continue
 		}
