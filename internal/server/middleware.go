@@ -168,10 +168,10 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		ctx := r.Context()
 		id := s.Sessions.GetInt64(ctx, sessUserID)
 		if id == 0 {
-			next.ServeHTTP(w, s.withChrome(r, nil))
+			next.ServeHTTP(w, s.withChrome(r, nil, 0))
 			return
 		}
-		u, err := s.Store.UserByID(ctx, id)
+		u, unread, err := s.Store.Viewer(ctx, id, wantsBell(r))
 		switch {
 		case procure.KindOf(err) == procure.KindNotFound:
 		case err != nil:
@@ -182,14 +182,14 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 				info.userID = u.ID
 			}
 			r = r.WithContext(context.WithValue(ctx, userKey, u))
-			next.ServeHTTP(w, s.withChrome(r, &u))
+			next.ServeHTTP(w, s.withChrome(r, &u, unread))
 			return
 		}
 		if err := s.Sessions.Destroy(ctx); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, s.withChrome(r, nil))
+		next.ServeHTTP(w, s.withChrome(r, nil, 0))
 	})
 }
 
@@ -210,24 +210,25 @@ func (s *Server) touch(ctx context.Context) bool {
 
 // withChrome puts what the page shell shows into the context, taking the
 // one-time flash message out of the session.
-func (s *Server) withChrome(r *http.Request, u *procure.User) *http.Request {
+// unread is the bell's count, read with the user when wantsBell.
+func (s *Server) withChrome(r *http.Request, u *procure.User, unread int) *http.Request {
 	ctx := r.Context()
-	c := layout.Chrome{Assets: s.Assets, Path: r.URL.Path}
+	c := layout.Chrome{Assets: s.Assets, Path: r.URL.Path, Unread: unread}
 	if u != nil {
 		c.Viewer = &layout.Viewer{ID: u.ID, Name: u.Name, Email: u.Email, Roles: u.Roles}
 	}
 	if r.Method == http.MethodGet && r.Header.Get("HX-Request") == "" {
-		if u != nil && !isExport(r) {
-			// The bell's count; a failure here only hides the number.
-			if n, err := s.Store.UnreadCount(ctx, u.ID); err == nil {
-				c.Unread = n
-			}
-		}
 		if msg := s.Sessions.PopString(ctx, sessFlash); msg != "" {
 			c.Flash = layout.Flash{Kind: s.Sessions.PopString(ctx, sessFlashKind), Text: msg}
 		}
 	}
 	return r.WithContext(layout.WithChrome(ctx, c))
+}
+
+// wantsBell says whether the response is a full page, whose shell shows
+// the bell with the count of unread notifications.
+func wantsBell(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.Header.Get("HX-Request") == "" && !isExport(r)
 }
 
 // currentUser is the signed-in user; only call it behind requireSignIn.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,11 @@ func (s *Server) orderLocation(r *http.Request, raw string) (procure.Location, [
 	if err != nil {
 		return procure.Location{}, nil, err
 	}
+	return pickLocation(locs, raw)
+}
+
+// pickLocation is orderLocation's choice among the user's locations.
+func pickLocation(locs []procure.Location, raw string) (procure.Location, []procure.Location, error) {
 	if len(locs) == 0 {
 		return procure.Location{}, nil, procure.Errorf(procure.KindForbidden, "You are not an office admin of any location yet. Ask an owner to add you to one.")
 	}
@@ -64,11 +70,18 @@ var catalogueSorts = map[string]bool{"": true, "name": true, "price": true}
 
 func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) error {
 	q := query(r)
-	loc, locs, err := s.orderLocation(r, q.str("location"))
+	u := currentUser(r)
+	ctx := r.Context()
+	// The version is read before the page is looked up or computed, so no
+	// page is older than the version it is kept under.
+	all, version, err := s.Store.LocationsAtCatalogueVersion(ctx, procure.Scope{ActorID: u.ID, Locations: u.Locations})
 	if err != nil {
 		return err
 	}
-	u := currentUser(r)
+	loc, locs, err := pickLocation(all, q.str("location"))
+	if err != nil {
+		return err
+	}
 	f := store.CatalogueFilter{LocationID: loc.ID, Currency: loc.Currency, Today: s.todayDate(), Q: q.str("q"), Category: q.str("category"),
 		VendorID: q.int("vendor", 0), UserID: u.ID, FavouritesOnly: q.bool("fav"), Sort: q.str("sort"),
 		AfterName: q.str("after_name"), AfterID: q.int("after", 0), Limit: 25}
@@ -83,18 +96,22 @@ func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	rows, next, err := s.Store.Catalogue(ctx, f)
+	page, err := s.cataloguePage(r, version, f)
 	if err != nil {
 		return err
 	}
+	rows, next := slices.Clone(page.rows), page.next
 	ids := make([]int64, len(rows))
 	for i, row := range rows {
 		ids[i] = row.Item.ID
 	}
-	cands, err := s.Store.Candidates(ctx, ids, f.Today)
+	fresh, err := s.Store.CatalogueFresh(ctx, u.ID, loc.ID, page.cappedContracts(), ids)
 	if err != nil {
 		return err
+	}
+	cands := page.withCapsLeft(fresh.CapsLeft)
+	for i := range rows {
+		rows[i].Favourite = fresh.Favourites[rows[i].Item.ID]
 	}
 	p := orders.CatalogueProps{Location: loc, Locations: locs, Q: f.Q, Category: f.Category, VendorID: f.VendorID, Sort: f.Sort,
 		Favourites: f.FavouritesOnly}
@@ -118,16 +135,61 @@ func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) error {
 	if isHTMX(r) && r.Header.Get("HX-Target") == "catalogue-results" {
 		return render(w, r, http.StatusOK, orders.CatalogueResults(p)) // the filters around it stay as they are
 	}
-	if p.Categories, err = s.Store.ItemCategories(ctx); err != nil {
-		return err
+	lk := listsKey{location: loc.ID, currency: loc.Currency.Code(), today: f.Today}
+	lists, ok := s.pages.filterLists(version, lk)
+	if !ok {
+		lists = &catalogueLists{}
+		if lists.categories, err = s.Store.ItemCategories(ctx); err != nil {
+			return err
+		}
+		if lists.vendors, err = s.Store.CatalogueVendors(ctx, loc.ID, loc.Currency, f.Today); err != nil {
+			return err
+		}
+		s.pages.putLists(version, lk, lists)
 	}
-	if p.Vendors, err = s.Store.VendorOptions(ctx); err != nil {
-		return err
-	}
-	if p.CartCount, err = s.Store.CartCount(ctx, u.ID, loc.ID); err != nil {
-		return err
+	p.Categories, p.Vendors, p.CartCount = lists.categories, lists.vendors, fresh.CartLines
+	if f.VendorID != 0 && !slices.ContainsFunc(p.Vendors, func(v procure.Vendor) bool { return v.ID == f.VendorID }) {
+		// A bookmarked filter for a vendor with nothing here any more: the
+		// select still says which vendor the (empty) page is for.
+		v, err := s.Store.VendorByID(ctx, f.VendorID)
+		if err != nil {
+			return err
+		}
+		p.Vendors = append([]procure.Vendor{v}, p.Vendors...)
 	}
 	return render(w, r, http.StatusOK, orders.CataloguePage(p))
+}
+
+// cataloguePage is the page of the catalogue f asks for, with its items'
+// candidates, from the cache when it holds the page at version, else from
+// Postgres (and then kept). Favourites-only pages are the viewer's own and
+// are never cached; other pages are computed without anyone's favourites.
+func (s *Server) cataloguePage(r *http.Request, version int64, f store.CatalogueFilter) (*cataloguePage, error) {
+	key, shared := keyOf(f)
+	if shared {
+		if p, ok := s.pages.page(version, key); ok {
+			return p, nil
+		}
+		f.UserID = 0
+	}
+	ctx := r.Context()
+	rows, next, err := s.Store.Catalogue(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(rows))
+	for i, row := range rows {
+		ids[i] = row.Item.ID
+	}
+	cands, err := s.Store.Candidates(ctx, ids, f.Today)
+	if err != nil {
+		return nil, err
+	}
+	p := &cataloguePage{rows: rows, next: next, cands: cands}
+	if shared {
+		s.pages.putPage(version, key, p)
+	}
+	return p, nil
 }
 
 func catalogueQuery(p orders.CatalogueProps) url.Values {

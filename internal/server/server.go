@@ -57,6 +57,7 @@ type Server struct {
 	Deps
 	draining atomic.Bool // set on SIGTERM so /readyz answers 503 while requests drain
 	latest   uint        // the newest migration embedded in this binary
+	pages    *catalogueCache
 }
 
 // New builds a Server.
@@ -84,7 +85,7 @@ func New(d Deps) (*Server, error) {
 		d.App = app.New(d.Store, d.Now, d.Options.TimeZone)
 		d.App.Email = d.Options.Email
 	}
-	s := &Server{Deps: d, latest: latest}
+	s := &Server{Deps: d, latest: latest, pages: newCatalogueCache(maxCachedPages)}
 	// A session-store failure while Postgres is down is a 503 page, not
 	// scs's bare 500; nobody is signed out by an outage.
 	d.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {

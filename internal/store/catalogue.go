@@ -280,3 +280,105 @@ func scanCatalogue(rows pgx.Rows, err error) ([]CatalogueRow, error) {
 	}
 	return out, classify(rows.Err(), "catalogue")
 }
+
+// LocationsAtCatalogueVersion is Locations with the catalogue's version
+// now, in one statement: what every catalogue page view starts with. The
+// version (migration 0013) moves with every committed change to what a
+// catalogue page shows, in the changing transaction; it is read before the
+// page, so a page computed after it is at least as new as the version it
+// is kept under. With no locations there is no version (0).
+func (q queries) LocationsAtCatalogueVersion(ctx context.Context, scope procure.Scope) ([]procure.Location, int64, error) {
+	rows, err := q.db.Query(ctx, `
+		SELECT `+locationColumns+`, v.version FROM locations l CROSS JOIN catalogue_version v
+		WHERE ($1::bigint[] IS NULL OR l.id = ANY ($1))
+		ORDER BY l.name, l.id`, scope.Locations)
+	if err != nil {
+		return nil, 0, classify(err, "locations")
+	}
+	defer rows.Close()
+	var (
+		out     []procure.Location
+		version int64
+	)
+	for rows.Next() {
+		l, err := scanLocation(rows, &version)
+		if err != nil {
+			return nil, 0, classify(err, "scan location")
+		}
+		out = append(out, l)
+	}
+	return out, version, classify(rows.Err(), "locations")
+}
+
+// Fresh is what a catalogue page reads anew for every view, cached or not.
+type Fresh struct {
+	CapsLeft   map[int64]money.Amount // cap left on each capped contract asked about
+	Favourites map[int64]bool         // the viewer's favourites among the items asked about
+	CartLines  int                    // lines in the viewer's cart at the location
+}
+
+// CatalogueFresh reads, in one statement, the cap left (cap minus
+// committed spend now) on the capped contracts, which of the items the
+// user has marked favourite, and how many lines the user's cart at the
+// location holds.
+func (q queries) CatalogueFresh(ctx context.Context, userID, locationID int64, capped, itemIDs []int64) (Fresh, error) {
+	var (
+		ids        []int64
+		curs, left []string
+		favs       []int64
+		f          = Fresh{CapsLeft: map[int64]money.Amount{}, Favourites: map[int64]bool{}}
+	)
+	err := q.db.QueryRow(ctx, `
+		SELECT COALESCE(array_agg(c.id ORDER BY c.id), '{}'), COALESCE(array_agg(c.currency ORDER BY c.id), '{}'),
+		       COALESCE(array_agg((c.cap - c.committed)::text ORDER BY c.id), '{}'),
+		       COALESCE((SELECT array_agg(fv.item_id) FROM favourites fv WHERE fv.user_id = $2 AND fv.item_id = ANY ($3)), '{}'),
+		       (SELECT count(*) FROM cart_lines cl WHERE cl.user_id = $2 AND cl.location_id = $4)
+		FROM contracts c WHERE c.id = ANY ($1) AND c.cap IS NOT NULL`,
+		capped, userID, itemIDs, locationID).Scan(&ids, &curs, &left, &favs, &f.CartLines)
+	if err != nil {
+		return Fresh{}, classify(err, "catalogue fresh")
+	}
+	for i, id := range ids {
+		c, err := money.ParseCurrency(curs[i])
+		if err != nil {
+			return Fresh{}, err
+		}
+		if f.CapsLeft[id], err = money.ScanAmount(c, left[i]); err != nil {
+			return Fresh{}, err
+		}
+	}
+	for _, id := range favs {
+		f.Favourites[id] = true
+	}
+	return f, nil
+}
+
+// CatalogueVendors lists the vendors a location's catalogue can offer from
+// on a date, for its vendor filter: approved vendors with an active
+// contract in the location's currency that runs that day and covers the
+// location (or every location).
+func (q queries) CatalogueVendors(ctx context.Context, locationID int64, cur money.Currency, today pricing.Date) ([]procure.Vendor, error) {
+	rows, err := q.db.Query(ctx, `
+		SELECT v.id, v.name, v.status FROM vendors v
+		WHERE v.status = 'approved' AND EXISTS (
+			SELECT 1 FROM contracts c
+			WHERE c.vendor_id = v.id AND c.status = 'active' AND c.currency = $2 AND c.start_date <= $3 AND c.end_date >= $3
+			  AND (NOT EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id)
+			       OR EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id AND cl.location_id = $1)))
+		ORDER BY lower(v.name), v.id`, locationID, cur.Code(), today.Time())
+	if err != nil {
+		return nil, classify(err, "catalogue vendors")
+	}
+	defer rows.Close()
+	var out []procure.Vendor
+	for rows.Next() {
+		var v procure.Vendor
+		var status string
+		if err := rows.Scan(&v.ID, &v.Name, &status); err != nil {
+			return nil, classify(err, "scan vendor")
+		}
+		v.Status = procure.VendorStatus(status)
+		out = append(out, v)
+	}
+	return out, classify(rows.Err(), "catalogue vendors")
+}

@@ -12,10 +12,11 @@ import (
 
 const locationColumns = `l.id, l.code, l.name, l.currency, l.active, l.version`
 
-func scanLocation(row pgx.Row) (procure.Location, error) {
+// scanLocation scans locationColumns, then extra for any columns after them.
+func scanLocation(row pgx.Row, extra ...any) (procure.Location, error) {
 	var l procure.Location
 	var cur string
-	if err := row.Scan(&l.ID, &l.Code, &l.Name, &cur, &l.Active, &l.Version); err != nil {
+	if err := row.Scan(append([]any{&l.ID, &l.Code, &l.Name, &cur, &l.Active, &l.Version}, extra...)...); err != nil {
 		return procure.Location{}, err
 	}
 	c, err := money.ParseCurrency(cur)

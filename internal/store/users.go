@@ -17,10 +17,11 @@ const userColumns = `
 	COALESCE((SELECT array_agg(r.role ORDER BY r.role) FROM user_roles r WHERE r.user_id = u.id), '{}'),
 	COALESCE((SELECT array_agg(l.location_id ORDER BY l.location_id) FROM user_locations l WHERE l.user_id = u.id), '{}')`
 
-func scanUser(row pgx.Row) (procure.User, error) {
+// scanUser scans userColumns, then extra for any columns after them.
+func scanUser(row pgx.Row, extra ...any) (procure.User, error) {
 	var u procure.User
 	var roles []string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Active, &u.Generation, &u.Version, &roles, &u.Locations); err != nil {
+	if err := row.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Active, &u.Generation, &u.Version, &roles, &u.Locations}, extra...)...); err != nil {
 		return procure.User{}, err
 	}
 	for _, r := range roles {
@@ -37,6 +38,20 @@ func (q queries) UserByID(ctx context.Context, id int64) (procure.User, error) {
 		return procure.User{}, notFound("User", id)
 	}
 	return u, classify(err, "user by id")
+}
+
+// Viewer is UserByID for the signed-in user of a request, with the count
+// of their unread notifications (the bell) when withUnread, in one query.
+func (q queries) Viewer(ctx context.Context, id int64, withUnread bool) (procure.User, int, error) {
+	var unread int
+	u, err := scanUser(q.db.QueryRow(ctx, `
+		SELECT `+userColumns+`,
+		       CASE WHEN $2 THEN (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) ELSE 0 END
+		FROM users u WHERE u.id = $1`, id, withUnread), &unread)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return procure.User{}, 0, notFound("User", id)
+	}
+	return u, unread, classify(err, "viewer")
 }
 
 // UserCredentials returns the user with email (normalised) and their

@@ -39,7 +39,25 @@ func At(t time.Time) Option { return func(d *server.Deps) { d.Now = func() time.
 // Start runs the app on a fresh database until t ends.
 func Start(t testing.TB, opts ...Option) *App {
 	t.Helper()
-	pool := pgtest.Pool(t)
+	return start(t, pgtest.Pool(t), opts...)
+}
+
+// Twin runs a second instance of the app on a's database, as a second
+// server behind a load balancer would: its own pool, its own memory, the
+// same Postgres. Sessions live in Postgres, so a's clients are signed in
+// here too.
+func (a *App) Twin(t testing.TB, opts ...Option) *App {
+	t.Helper()
+	cfg := a.Pool.Config().Copy()
+	pool, err := pgxpool.NewWithConfig(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return start(t, pool, opts...)
+}
+
+func start(t testing.TB, pool *pgxpool.Pool, opts ...Option) *App {
 	st := store.New(pool)
 	hasher, _ := testkit.Hasher(t)
 	sessions, stop := server.NewSessions(pool, false, 12*time.Hour)
