@@ -36,6 +36,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/procure-app/procure/internal/auth"
+	"github.com/procure-app/procure/internal/config"
 	"github.com/procure-app/procure/internal/procure"
 	"github.com/procure-app/procure/internal/server"
 	"github.com/procure-app/procure/internal/store"
@@ -154,6 +155,7 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 			fmt.Printf("seeded in %s\n", time.Since(start).Round(time.Second))
 		}
 	}
+	config.TuneGC(os.Environ()) // as cmd/procure serve does
 	sessions, stop := server.NewSessions(pool, false, 12*time.Hour)
 	defer stop()
 	srv, err := server.New(server.Deps{Store: st, Hasher: hasher, Sessions: sessions,

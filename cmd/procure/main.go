@@ -125,6 +125,8 @@ func serve(args []string) error {
 		return err
 	}
 	log := newLogger(c)
+	gcPercent, memLimit := config.TuneGC(os.Environ())
+	log.Info("garbage collector", "gc_percent", gcPercent, "mem_limit_bytes", memLimit)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

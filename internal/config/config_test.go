@@ -1,8 +1,10 @@
 package config_test
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +81,31 @@ func TestEmailAndScheduleSettings(t *testing.T) {
 	for _, want := range []string{"SMTP_FROM", "SMTP_PORT", "SMTP_TLS", "BASE_URL", "SCHEDULE_INTERVAL"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s: %v", want, err)
+		}
+	}
+}
+
+func TestTuneGCLeavesEnvironmentSettingsAlone(t *testing.T) {
+	// Runtime state: restored after; not parallel.
+	prevPct, prevLim := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
+	t.Cleanup(func() { debug.SetGCPercent(prevPct); debug.SetMemoryLimit(prevLim) })
+	for _, tc := range []struct {
+		env     []string
+		wantPct int
+		wantLim int64
+	}{
+		{env: nil, wantPct: config.DefaultGCPercent, wantLim: config.DefaultMemLimit},
+		{env: []string{"GOGC=50"}, wantPct: 100, wantLim: config.DefaultMemLimit},
+		{env: []string{"GOMEMLIMIT=2GiB", "GOGC=off"}, wantPct: 100, wantLim: math.MaxInt64},
+	} {
+		debug.SetGCPercent(100)
+		debug.SetMemoryLimit(math.MaxInt64)
+		config.TuneGC(tc.env)
+		if got := debug.SetGCPercent(100); got != tc.wantPct {
+			t.Errorf("%v: GC percent %d, want %d", tc.env, got, tc.wantPct)
+		}
+		if got := debug.SetMemoryLimit(-1); got != tc.wantLim {
+			t.Errorf("%v: memory limit %d, want %d", tc.env, got, tc.wantLim)
 		}
 	}
 }
