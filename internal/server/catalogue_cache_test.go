@@ -40,6 +40,9 @@ func TestCataloguePagesAreNeverStale(t *testing.T) {
 			t.Errorf("catalogue on %s: %q present = %v, want %v", app.URL, want, !wantPresent, wantPresent)
 		}
 	}
+	if r := a.Get(t, office, "/catalogue?q="+strings.Repeat("x", 201)); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "at most 200 characters") {
+		t.Errorf("an over-long search: %d", r.StatusCode)
+	}
 	// Both instances compute and keep the page.
 	papers(a, "5.00 EUR", true)
 	papers(b, "5.00 EUR", true)

@@ -71,8 +71,8 @@ type catalogueLists struct {
 }
 
 // maxCachedPages bounds the memory the cache holds: a page is 25 items
-// with their candidates, a few tens of kilobytes at most.
-const maxCachedPages = 4096
+// with their candidates, some 10-20 kB, so at most about 40 MB.
+const maxCachedPages = 2048
 
 func newCatalogueCache(max int) *catalogueCache {
 	return &catalogueCache{pages: map[catalogueKey]*cataloguePage{}, lists: map[listsKey]*catalogueLists{}, max: max}

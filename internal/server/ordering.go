@@ -66,6 +66,10 @@ func offerQty(row store.CatalogueRow, cands []pricing.Candidate) money.Quantity 
 	return money.QuantityScale
 }
 
+// maxSearchLen bounds a catalogue search term (bytes): no product name
+// is longer, and a page is kept in memory under its search term.
+const maxSearchLen = 200
+
 var catalogueSorts = map[string]bool{"": true, "name": true, "price": true}
 
 func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) error {
@@ -85,6 +89,9 @@ func (s *Server) catalogue(w http.ResponseWriter, r *http.Request) error {
 	f := store.CatalogueFilter{LocationID: loc.ID, Currency: loc.Currency, Today: s.todayDate(), Q: q.str("q"), Category: q.str("category"),
 		VendorID: q.int("vendor", 0), UserID: u.ID, FavouritesOnly: q.bool("fav"), Sort: q.str("sort"),
 		AfterName: q.str("after_name"), AfterID: q.int("after", 0), Limit: 25}
+	if len(f.Q) > maxSearchLen {
+		q.Errors.Add("q", fmt.Sprintf("Search for at most %d characters.", maxSearchLen))
+	}
 	if !catalogueSorts[f.Sort] {
 		q.Errors.Add("sort", "Sort by name or price.")
 	}
