@@ -58,18 +58,13 @@ func (q queries) Viewer(ctx context.Context, id int64, withUnread bool) (procure
 // password hash, for sign-in. A missing user is KindNotFound.
 func (q queries) UserCredentials(ctx context.Context, email string) (procure.User, string, error) {
 	var hash string
-	row := q.db.QueryRow(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.email = $1`, procure.NormalizeEmail(email))
-	var u procure.User
-	var roles []string
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Active, &u.Generation, &u.Version, &roles, &u.Locations, &hash)
+	u, err := scanUser(q.db.QueryRow(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.email = $1`,
+		procure.NormalizeEmail(email)), &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return procure.User{}, "", procure.Errorf(procure.KindNotFound, "No such user.")
 	}
 	if err != nil {
 		return procure.User{}, "", classify(err, "user credentials")
-	}
-	for _, r := range roles {
-		u.Roles = append(u.Roles, procure.Role(r))
 	}
 	return u, hash, nil
 }
