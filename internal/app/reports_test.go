@@ -260,11 +260,18 @@ func TestReports(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var tc *procure.UtilisationRow
+		var tc, pensContract *procure.UtilisationRow
 		for i := range rows {
-			if rows[i].Number == "C-TC" {
+			switch rows[i].ContractID {
+			case w.tol:
 				tc = &rows[i]
+			case pens.ContractID:
+				pensContract = &rows[i]
 			}
+		}
+		// The pens' only PO was cancelled: nothing committed, no burn.
+		if pensContract == nil || pensContract.PeriodSpend.String() != "0.00" || pensContract.Committed.String() != "0.00" {
+			t.Errorf("pens' contract %+v", pensContract)
 		}
 		if tc == nil {
 			t.Fatalf("C-TC missing from %+v", rows)

@@ -323,8 +323,9 @@ func (q queries) Utilisation(ctx context.Context, f procure.ReportFilter, tz *ti
 	rows, err := q.db.Query(ctx, `
 		WITH burn AS (
 			SELECT pl.contract_id, sum(pl.total) AS spend
-			FROM po_lines pl JOIN purchase_orders po ON po.id = pl.po_id
-			WHERE pl.ordered_at >= $1 AND pl.ordered_at < $2 AND pl.contract_id IS NOT NULL AND po.status NOT IN ('cancelled', 'rejected')
+			FROM po_lines pl
+			WHERE pl.ordered_at >= $1 AND pl.ordered_at < $2 AND pl.contract_id IS NOT NULL
+			  AND NOT EXISTS (SELECT 1 FROM purchase_orders po WHERE po.id = pl.po_id AND po.status IN ('cancelled', 'rejected'))
 			GROUP BY pl.contract_id)
 		SELECT c.id, c.number, c.title, v.name, c.currency, c.status, c.start_date, c.end_date, c.renewal_notice_days,
 		       c.cap::text, (`+committedExpr+`)::text, COALESCE(ci.total, 0)::text, COALESCE(b.spend, 0)::text
