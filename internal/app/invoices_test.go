@@ -426,3 +426,33 @@ func TestImportInvoicesAllOrNothing(t *testing.T) {
 		t.Fatalf("after re-import %d invoices", len(list))
 	}
 }
+
+// The monthly sums behind the drift report follow every invoice recorded,
+// the second of a month adding to the first's row, and invoice lines
+// cannot be changed behind them.
+func TestMonthlySumsFollowInvoices(t *testing.T) {
+	t.Parallel()
+	w := newFinWorld(t)
+	ctx := t.Context()
+	line := w.order(t, w.tolItem, "10")
+	w.receive(t, line, "10")
+	w.invoice(t, invoiceValues(w.tolco, "M-1", "2026-06-10", "EUR", invLine{poLine: line.ID, qty: "4", price: "10.00"}))
+	w.invoice(t, invoiceValues(w.tolco, "M-2", "2026-06-20", "EUR", invLine{poLine: line.ID, qty: "6", price: "10.20"}))
+	june := procure.ReportFilter{Period: procure.Period{Preset: procure.PeriodCustom, From: pricing.MustDate("2026-06-01"), To: pricing.MustDate("2026-06-30")}}
+	var got []string
+	if _, err := w.st.Drift(ctx, june, 0, func(d procure.DriftRow) error {
+		got = append(got, fmt.Sprintf("%s lo=%s hi=%s qty=%s cost=%s lines=%d", d.SKU, d.Lowest.Format(2), d.Highest.Format(2), d.Qty, d.Cost, d.Locations[0].Lines))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// 40.00 + 61.20 − 10.00 × 10 = 1.20, over two lines.
+	if want := "TOL-1 lo=10.00 hi=10.20 qty=10 cost=1.20 lines=2"; len(got) != 1 || got[0] != want {
+		t.Errorf("drift %v, want %s", got, want)
+	}
+	for _, sql := range []string{`UPDATE invoice_lines SET unit_price = 1`, `DELETE FROM invoice_lines`} {
+		if _, err := w.st.Pool().Exec(ctx, sql); err == nil || !strings.Contains(err.Error(), "immutable") {
+			t.Errorf("%s: %v", sql, err)
+		}
+	}
+}

@@ -247,6 +247,32 @@ func TestReports(t *testing.T) {
 		if sum.Items != 1 || len(sum.Costs) != 1 || sum.Costs[0].Display() != "4.00 EUR" {
 			t.Errorf("summary %+v", sum)
 		}
+		// Periods with ragged edges: whole months come from the monthly
+		// sums, the other days from the lines themselves.
+		for _, tc := range []struct{ from, to, want string }{
+			// 15 June Berlin 10 @ 10.50, 2 July Munich 1 @ 12.00 (no whole
+			// month): 105.00 + 12.00 − 10.50 × 11 = 1.50, Munich's.
+			{"2026-06-12", "2026-07-02", "TOL-1 EUR lo=10.50 hi=12.00 spread=1.50 qty=11 cost=1.50 | MUC office 12.00-12.00 qty=1 cost=1.50 | BER office 10.50-10.50 qty=10 cost=0.00"},
+			// All of June plus 2 July: 101.00 + 105.00 + 12.00 − 10.10 × 21
+			// = 5.90; Berlin 105.00 − 101.00 = 4.00, Munich 113.00 − 111.10 = 1.90.
+			{"2026-06-01", "2026-07-02", "TOL-1 EUR lo=10.10 hi=12.00 spread=1.90 qty=21 cost=5.90 | BER office 10.50-10.50 qty=10 cost=4.00 | MUC office 10.10-12.00 qty=11 cost=1.90"},
+		} {
+			f := filter("", 0)
+			f.Period = procure.Period{Preset: procure.PeriodCustom, From: pricing.MustDate(tc.from), To: pricing.MustDate(tc.to)}
+			var got []string
+			if _, err := st.Drift(ctx, f, 0, func(d procure.DriftRow) error {
+				s := fmt.Sprintf("%s %s lo=%s hi=%s spread=%s qty=%s cost=%s", d.SKU, d.Currency, d.Lowest.Format(2), d.Highest.Format(2),
+					d.Spread().Format(2), d.Qty, d.Cost)
+				for _, l := range d.Locations {
+					s += fmt.Sprintf(" | %s %s-%s qty=%s cost=%s", l.Location, l.Lowest.Format(2), l.Highest.Format(2), l.Qty, l.Cost)
+				}
+				got = append(got, s)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			wantSlice(t, got, []string{tc.want})
+		}
 		// Totals only: no items streamed, the same summary.
 		n := 0
 		if again, err := st.Drift(ctx, filter("", 0), -1, func(procure.DriftRow) error { n++; return nil }); err != nil || n != 0 ||

@@ -217,6 +217,9 @@ func (q queries) TopOffContract(ctx context.Context, f procure.ReportFilter, tz 
 // bounds the items streamed (0: all, for the CSV export; negative: none);
 // the summary counts every item and sums their exact cost per currency
 // (rounded once), so a page of the top items still has the whole totals.
+// Whole months are read pre-summed (invoice_item_months, migration 0015);
+// items are ranked from those sums, and only the items shown are broken
+// down by location.
 func (s *Store) Drift(ctx context.Context, f procure.ReportFilter, limit int, each func(procure.DriftRow) error) (sum procure.DriftSummary, err error) {
 	err = s.inReportTx(ctx, func(q queries) error {
 		sum, err = q.drift(ctx, f, limit, each)
@@ -227,19 +230,31 @@ func (s *Store) Drift(ctx context.Context, f procure.ReportFilter, limit int, ea
 
 func (q queries) drift(ctx context.Context, f procure.ReportFilter, limit int, each func(procure.DriftRow) error) (procure.DriftSummary, error) {
 	var sum procure.DriftSummary
+	// Whole months of the period come pre-summed from invoice_item_months
+	// (migration 0015); the days before the first and after the last whole
+	// month come from invoice_lines.
+	first, end := wholeMonths(f.Period.From, f.Period.To)
 	rows, err := q.db.Query(ctx, `
-		WITH per AS MATERIALIZED (
-			SELECT il.item_id, il.currency, il.location_id, min(il.unit_price) AS lo, max(il.unit_price) AS hi,
-			       sum(il.qty) AS q, sum(il.unit_price * il.qty) AS pq, count(*) AS n
+		WITH src AS MATERIALIZED (
+			SELECT m.item_id, m.currency, m.location_id, m.lo, m.hi, m.qty AS q, m.pq, m.n
+			FROM invoice_item_months m
+			WHERE m.month >= $7 AND m.month < $8
+			  AND ($3 = 0 OR m.vendor_id = $3) AND ($4 = 0 OR m.location_id = $4) AND ($5 = '' OR m.category = $5)
+			UNION ALL
+			SELECT il.item_id, il.currency, il.location_id, il.unit_price, il.unit_price, il.qty, il.unit_price * il.qty, 1
 			FROM invoice_lines il
-			WHERE il.invoice_date BETWEEN $1 AND $2 AND il.item_id IS NOT NULL AND il.location_id IS NOT NULL
-			  AND ($3 = 0 OR il.vendor_id = $3) AND ($4 = 0 OR il.location_id = $4) AND ($5 = '' OR il.category = $5)
-			GROUP BY il.item_id, il.currency, il.location_id),
+			WHERE il.invoice_date BETWEEN $1 AND $2 AND NOT (il.invoice_date >= $7 AND il.invoice_date < $8)
+			  AND il.item_id IS NOT NULL AND il.location_id IS NOT NULL
+			  AND ($3 = 0 OR il.vendor_id = $3) AND ($4 = 0 OR il.location_id = $4) AND ($5 = '' OR il.category = $5)),
 		it AS MATERIALIZED (
 			SELECT item_id, currency, min(lo) AS lo, max(hi) AS hi, sum(q) AS q, sum(pq) - min(lo) * sum(q) AS cost
-			FROM per GROUP BY item_id, currency HAVING max(hi) > min(lo)),
-		top AS (
-			SELECT * FROM it WHERE $6 >= 0 ORDER BY currency, cost DESC, item_id LIMIT CASE WHEN $6 > 0 THEN $6 END)
+			FROM src GROUP BY item_id, currency HAVING max(hi) > min(lo)),
+		top AS MATERIALIZED (
+			SELECT * FROM it WHERE $6 >= 0 ORDER BY currency, cost DESC, item_id LIMIT CASE WHEN $6 > 0 THEN $6 END),
+		per AS (
+			SELECT s.item_id, s.currency, s.location_id, min(s.lo) AS lo, max(s.hi) AS hi, sum(s.q) AS q, sum(s.pq) AS pq, sum(s.n)::bigint AS n
+			FROM src s JOIN top t ON t.item_id = s.item_id AND t.currency = s.currency
+			GROUP BY s.item_id, s.currency, s.location_id)
 		SELECT summary, item_id, sku, name, currency, lo, hi, q, cost, location_id, location, llo, lhi, lq, n, lcost
 		FROM (
 			SELECT false AS summary, top.item_id, i.sku, i.name, top.currency, top.lo::text, top.hi::text, top.q::text, top.cost::text,
@@ -251,7 +266,7 @@ func (q queries) drift(ctx context.Context, f procure.ReportFilter, limit int, e
 			SELECT true, count(*), '', '', currency, '0', '0', '0', sum(cost)::text, 0, '', '0', '0', '0', 0, '0', 0, 0, ''
 			FROM it GROUP BY currency) u
 		ORDER BY summary, currency, item_cost DESC, item_id, loc_cost DESC, sort_name`,
-		f.Period.From.Time(), f.Period.To.Time(), f.VendorID, f.LocationID, f.Category, limit)
+		f.Period.From.Time(), f.Period.To.Time(), f.VendorID, f.LocationID, f.Category, limit, first.Time(), end.Time())
 	if err != nil {
 		return sum, classify(err, "drift")
 	}
@@ -557,4 +572,16 @@ func (q queries) Value(ctx context.Context, f procure.ReportFilter, tz *time.Loc
 		}
 	}
 	return classify(rows.Err(), "value")
+}
+
+// wholeMonths is the run of whole calendar months inside the days from..to
+// (inclusive), as the first day of the first whole month and the first day
+// after the last. With no whole month inside, first >= end.
+func wholeMonths(from, to pricing.Date) (first, end pricing.Date) {
+	f, t := from.Time(), to.AddDays(1).Time()
+	m := time.Date(f.Year(), f.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if m.Before(f) {
+		m = m.AddDate(0, 1, 0)
+	}
+	return pricing.DateOf(m), pricing.DateOf(time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC))
 }
