@@ -10,8 +10,11 @@ VENDOR  := web/static/vendor
 .PHONY: run test check vet fmt templ-check staticcheck vuln sql-check generate bench load fuzz build clean clean-data migration vendor-assets
 
 ## run: the app with demo data on http://localhost:8080 (private Postgres under .data/ unless DATABASE_URL is set)
+# Built first and run as binaries: `go run` exits 1 on Ctrl-C whatever its
+# program does, and the app and its Postgres stop cleanly on Ctrl-C.
 run:
-	$(GO) run ./cmd/devpg -- $(GO) run ./cmd/procure serve --seed-demo
+	@$(GO) build -o .data/bin/devpg ./cmd/devpg && $(GO) build -o .data/bin/procure ./cmd/procure
+	.data/bin/devpg -- .data/bin/procure serve --seed-demo
 
 ## test: the whole suite against real Postgres (TEST_DATABASE_URL, or a throwaway private cluster)
 test:
