@@ -456,3 +456,30 @@ func TestMonthlySumsFollowInvoices(t *testing.T) {
 		}
 	}
 }
+
+// A PO line's copies of its PO's location and vendor are checked against
+// the PO by the database: a line that disagrees cannot be written.
+func TestPOLineCannotDisagreeWithItsPO(t *testing.T) {
+	t.Parallel()
+	w := newFinWorld(t)
+	line := w.order(t, w.tolItem, "10")
+	copyLine := `
+		INSERT INTO po_lines (po_id, line_no, item_id, description, unit, vendor_sku, qty, unit_price, total, contract_id, price_id, tier_min,
+		                      resolution, category, location_id, vendor_id, currency, ordered_at)
+		SELECT po_id, 99, item_id, description, unit, vendor_sku, qty, unit_price, total, contract_id, price_id, tier_min,
+		       resolution, category, location_id + $2, vendor_id + $3, currency, ordered_at
+		FROM po_lines WHERE id = $1`
+	for _, tc := range []struct {
+		name        string
+		dLoc, dVend int64
+		ok          bool
+	}{{"another location", 1, 0, false}, {"another vendor", 0, 1, false}} {
+		_, err := w.st.Pool().Exec(t.Context(), copyLine, line.ID, tc.dLoc, tc.dVend)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+	if _, err := w.st.Pool().Exec(t.Context(), copyLine, line.ID, 0, 0); err != nil {
+		t.Errorf("a line that agrees with its PO: %v", err)
+	}
+}
