@@ -68,6 +68,14 @@ func TestCataloguePagesAreNeverStale(t *testing.T) {
 	}
 	papers(a, "PAP-1", false)
 	papers(b, "PAP-1", false)
+	// A bookmarked filter for that vendor still names it; an unknown one is not found.
+	if r := b.Get(t, office, fmt.Sprintf("/catalogue?vendor=%d", acme)); r.StatusCode != http.StatusOK ||
+		!strings.Contains(r.Body, fmt.Sprintf(`<option value="%d" selected>Acme Paper</option>`, acme)) {
+		t.Errorf("filter by a vendor with nothing here: %d", r.StatusCode)
+	}
+	if r := b.Get(t, office, "/catalogue?vendor=999999"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("filter by an unknown vendor: %d", r.StatusCode)
+	}
 	if err := st.SetVendorStatus(ctx, proc.ID, acme, procure.VendorApproved, "cleared"); err != nil {
 		t.Fatal(err)
 	}
