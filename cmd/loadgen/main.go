@@ -30,7 +30,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -175,22 +174,19 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 	if scenario == "reports" {
 		return reportBench(ctx, st, base, runs)
 	}
-	if conns > store.DefaultBenchSizes.Users {
-		conns = store.DefaultBenchSizes.Users
+	// Catalogue readers are bench users 0..conns-1; orderers the next
+	// conns users, each an office admin of every bench location, so one
+	// 20-line cart per orderer and location is filled before a round of
+	// submissions.
+	if conns > store.DefaultBenchSizes.Users/2 {
+		conns = store.DefaultBenchSizes.Users / 2
 	}
-	clients, err := signIn(base, conns)
-	if err != nil {
-		return err
-	}
-	for _, c := range clients {
-		u, _, err := st.UserCredentials(ctx, store.BenchUserEmail(c.n))
+	fmt.Printf("%d connections, %s per run, %d runs\n", conns, duration, runs)
+	if scenario == "all" || scenario == "catalogue" {
+		clients, err := signIn(ctx, st, base, 0, conns)
 		if err != nil {
 			return err
 		}
-		c.userID, c.locationID = u.ID, u.Locations[0]
-	}
-	fmt.Printf("%d signed-in office admins, %s per run, %d runs\n", conns, duration, runs)
-	if scenario == "all" || scenario == "catalogue" {
 		search := func(c *client, i int) error {
 			term := terms[(c.n+i)%len(terms)]
 			return c.get(base + "/catalogue?q=" + url.QueryEscape(term))
@@ -208,32 +204,61 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 		}
 	}
 	if scenario == "all" || scenario == "submit" {
+		clients, err := signIn(ctx, st, base, conns, conns)
+		if err != nil {
+			return err
+		}
+		ids := make([]int64, len(clients))
+		for i, c := range clients {
+			ids[i] = c.userID
+		}
+		if err := st.BenchOrderAnywhere(ctx, ids); err != nil {
+			return err
+		}
+		for _, c := range clients {
+			u, _, err := st.UserCredentials(ctx, store.BenchUserEmail(c.n))
+			if err != nil {
+				return err
+			}
+			c.locations = u.Locations
+		}
 		stamp := time.Now().UnixNano()
-		submit := func(r int, d time.Duration) result {
-			return measureWithSetup(clients, d,
-				func(c *client, i int) error {
-					return st.RefillBenchCart(ctx, c.userID, c.locationID, 20, i*len(clients)+c.n)
-				},
-				func(c *client, i int) error {
-					key := fmt.Sprintf("loadgen-%d-%02d-%d-%06d", stamp, c.n, r, i)
-					return c.post(base+"/cart/submit", url.Values{"location": {fmt.Sprint(c.locationID)}, "key": {key}})
-				})
+		round := 0
+		fill := func() error {
+			round++
+			n, err := st.FillBenchCarts(ctx, ids, 20, round)
+			if err == nil && n != len(ids)*len(clients[0].locations) {
+				err = fmt.Errorf("filled %d carts, want %d", n, len(ids)*len(clients[0].locations))
+			}
+			return err
+		}
+		submit := func(c *client, loc int64) error {
+			key := fmt.Sprintf("loadgen-%d-%02d-%d-%d", stamp, c.n, round, loc)
+			return c.post(base+"/cart/submit", url.Values{"location": {fmt.Sprint(loc)}, "key": {key}})
 		}
 		if warmup > 0 {
-			fmt.Printf("submit 20-line cart warm-up: %s\n", submit(0, warmup))
+			res, err := measureRounds(clients, warmup, fill, submit)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("submit 20-line cart warm-up: %s\n", res)
 		}
 		for r := 1; r <= runs; r++ {
-			fmt.Printf("submit 20-line cart run %d: %s\n", r, submit(r, duration))
+			res, err := measureRounds(clients, duration, fill, submit)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("submit 20-line cart run %d: %s\n", r, res)
 		}
 	}
 	return nil
 }
 
 type client struct {
-	n          int
-	http       *http.Client
-	userID     int64
-	locationID int64
+	n         int
+	http      *http.Client
+	userID    int64
+	locations []int64
 }
 
 func (c *client) get(u string) error {
@@ -265,10 +290,11 @@ func (c *client) post(u string, v url.Values) error {
 	return nil
 }
 
-func signIn(base string, n int) ([]*client, error) {
+// signIn signs in bench users first..first+n-1, one client each.
+func signIn(ctx context.Context, st *store.Store, base string, first, n int) ([]*client, error) {
 	var out []*client
 	tr := &http.Transport{MaxIdleConnsPerHost: n + 4, MaxConnsPerHost: n + 4}
-	for i := range n {
+	for i := first; i < first+n; i++ {
 		jar, _ := cookiejar.New(nil)
 		hc := &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -281,6 +307,11 @@ func signIn(base string, n int) ([]*client, error) {
 		if resp.StatusCode != http.StatusSeeOther {
 			return nil, fmt.Errorf("sign in %s: %s", store.BenchUserEmail(i), resp.Status)
 		}
+		u, _, err := st.UserCredentials(ctx, store.BenchUserEmail(i))
+		if err != nil {
+			return nil, err
+		}
+		c.userID, c.locations = u.ID, u.Locations
 		out = append(out, c)
 	}
 	return out, nil
@@ -293,6 +324,15 @@ type result struct {
 	firstErr error
 	elapsed  time.Duration
 	lat      []time.Duration
+}
+
+func (r *result) add(lat []time.Duration, errs int64, firstErr error) {
+	r.n += len(lat)
+	r.lat = append(r.lat, lat...)
+	r.errors += errs
+	if r.firstErr == nil {
+		r.firstErr = firstErr
+	}
 }
 
 func (r result) String() string {
@@ -311,56 +351,79 @@ func (r result) String() string {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
+// measure runs op on every client in a loop for d.
 func measure(clients []*client, d time.Duration, op func(*client, int) error) result {
-	return measureWithSetup(clients, d, nil, op)
-}
-
-// measureWithSetup runs op on every client in a loop for d; setup (not
-// timed) runs before each op.
-func measureWithSetup(clients []*client, d time.Duration, setup, op func(*client, int) error) result {
 	var (
-		mu       sync.Mutex
-		all      []time.Duration
-		errs     atomic.Int64
-		firstErr error
-		wg       sync.WaitGroup
-		measured atomic.Int64 // nanoseconds spent in ops, per client, summed
+		mu  sync.Mutex
+		res result
+		wg  sync.WaitGroup
 	)
-	deadline := time.Now().Add(d)
+	start := time.Now()
+	deadline := start.Add(d)
 	for _, c := range clients {
 		wg.Go(func() {
 			var lat []time.Duration
+			var errs int64
+			var firstErr error
 			for i := 0; time.Now().Before(deadline); i++ {
-				if setup != nil {
-					if err := setup(c, i); err != nil {
-						errs.Add(1)
-						continue
-					}
-				}
-				start := time.Now()
-				err := op(c, i)
-				el := time.Since(start)
-				measured.Add(int64(el))
-				if err != nil {
-					if errs.Add(1) == 1 {
-						mu.Lock()
+				t := time.Now()
+				if err := op(c, i); err != nil {
+					if errs++; firstErr == nil {
 						firstErr = err
-						mu.Unlock()
 					}
 					continue
 				}
-				lat = append(lat, el)
+				lat = append(lat, time.Since(t))
 			}
 			mu.Lock()
-			all = append(all, lat...)
+			res.add(lat, errs, firstErr)
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	// Throughput over the time connections actually spent in measured
-	// requests (setup excluded): ops ÷ (busy time ÷ connections).
-	busy := time.Duration(measured.Load() / int64(len(clients)))
-	return result{n: len(all), errors: errs.Load(), firstErr: firstErr, elapsed: busy, lat: all}
+	res.elapsed = time.Since(start)
+	return res
+}
+
+// measureRounds runs rounds until d of measured time has passed: fill
+// (not timed, nothing else running) prepares one cart per client and
+// location, then every client submits its carts one after the other, all
+// clients at once; the round's wall time is measured time.
+func measureRounds(clients []*client, d time.Duration, fill func() error, op func(*client, int64) error) (result, error) {
+	var res result
+	for res.elapsed < d {
+		if err := fill(); err != nil {
+			return res, err
+		}
+		var (
+			mu sync.Mutex
+			wg sync.WaitGroup
+		)
+		start := time.Now()
+		for _, c := range clients {
+			wg.Go(func() {
+				var lat []time.Duration
+				var errs int64
+				var firstErr error
+				for _, loc := range c.locations {
+					t := time.Now()
+					if err := op(c, loc); err != nil {
+						if errs++; firstErr == nil {
+							firstErr = err
+						}
+						continue
+					}
+					lat = append(lat, time.Since(t))
+				}
+				mu.Lock()
+				res.add(lat, errs, firstErr)
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		res.elapsed += time.Since(start)
+	}
+	return res, nil
 }
 
 // reportBench signs in the bench finance user and times every report page

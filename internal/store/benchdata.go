@@ -267,20 +267,53 @@ func (s *Store) SeedBenchInvoices(ctx context.Context, rounds int, passwordHash 
 	return nil
 }
 
-// RefillBenchCart puts n catalogue items offered at the user's location
-// into the user's cart, so the load generator can measure submissions of
-// n-line carts without measuring n add-to-cart requests.
-func (s *Store) RefillBenchCart(ctx context.Context, userID, locationID int64, n, seed int) error {
+// BenchOrderAnywhere makes the given bench users office admins of every
+// bench location, so the load generator can fill one cart per user and
+// location before a round of submissions (idempotent).
+func (s *Store) BenchOrderAnywhere(ctx context.Context, userIDs []int64) error {
 	_, err := s.db.Exec(ctx, `
-		INSERT INTO cart_lines (user_id, location_id, item_id, qty)
-		SELECT $1, $2, p.item_id, 1 + (p.id % 5)
-		FROM contract_prices p JOIN contracts c ON c.id = p.contract_id
-		WHERE p.id >= (SELECT min(id) FROM contract_prices) + ($4 * 7919) % 190000
-		  AND c.currency = (SELECT currency FROM locations WHERE id = $2)
-		  AND (NOT EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id)
-		       OR EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id AND cl.location_id = $2))
-		ORDER BY p.id
-		LIMIT $3
-		ON CONFLICT DO NOTHING`, userID, locationID, n, seed)
-	return classify(err, "refill bench cart")
+		INSERT INTO user_locations (user_id, location_id)
+		SELECT u.id, l.id FROM unnest($1::bigint[]) AS u(id) CROSS JOIN locations l WHERE l.code LIKE 'B%'
+		ON CONFLICT DO NOTHING`, userIDs)
+	return classify(err, "bench locations")
+}
+
+// FillBenchCarts fills the cart of each given user at each of their
+// locations with n distinct catalogue items offered there (priced on a
+// contract in the location's currency that covers it), replacing what the
+// cart held, in one statement: the load generator measures submissions of
+// n-line carts without measuring n add-to-cart requests, and without the
+// filling competing with the measured submissions. seed varies the items
+// between rounds. It returns the number of carts filled.
+func (s *Store) FillBenchCarts(ctx context.Context, userIDs []int64, n, seed int) (int, error) {
+	if _, err := s.db.Exec(ctx, `DELETE FROM cart_lines WHERE user_id = ANY ($1)`, userIDs); err != nil {
+		return 0, classify(err, "empty bench carts")
+	}
+	var carts int
+	err := s.db.QueryRow(ctx, `
+		WITH filled AS (
+			INSERT INTO cart_lines (user_id, location_id, item_id, qty)
+			SELECT ul.user_id, ul.location_id, p.item_id, 1 + (p.id % 5)
+			FROM user_locations ul
+			JOIN locations l ON l.id = ul.location_id
+			CROSS JOIN LATERAL (
+				SELECT d.id, d.item_id FROM (
+					SELECT DISTINCT ON (w.item_id) w.id, w.item_id
+					FROM (SELECT p.id, p.item_id
+					      FROM contract_prices p JOIN contracts c ON c.id = p.contract_id
+					      WHERE p.id >= (SELECT min(id) FROM contract_prices) + (($3 + ul.user_id * 53 + ul.location_id * 31) * 7919) % 190000
+					        AND c.currency = l.currency
+					        AND (NOT EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id)
+					             OR EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id AND cl.location_id = l.id))
+					      ORDER BY p.id
+					      LIMIT $2 * 2) w
+					ORDER BY w.item_id, w.id) d
+				ORDER BY d.id
+				LIMIT $2
+			) p
+			WHERE ul.user_id = ANY ($1)
+			RETURNING user_id, location_id
+		)
+		SELECT count(DISTINCT (user_id, location_id)) FROM filled`, userIDs, n, seed).Scan(&carts)
+	return carts, classify(err, "fill bench carts")
 }
