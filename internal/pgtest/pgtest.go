@@ -38,14 +38,16 @@ func Pool(t testing.TB) *pgxpool.Pool {
 	return PoolFor(t, URL(t))
 }
 
-// PoolFor opens a pool on databaseURL, closed when t ends. Two pools on one
-// URL behave like two app instances.
+// PoolFor opens a pool on databaseURL, closed when t ends, whose
+// connections run with the app's session settings. Two pools on one URL
+// behave like two app instances.
 func PoolFor(t testing.TB, databaseURL string) *pgxpool.Pool {
 	t.Helper()
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		t.Fatalf("pgtest: parse %s: %v", databaseURL, err)
 	}
+	store.SessionSettings(cfg.ConnConfig.RuntimeParams)
 	cfg.MaxConns = 8
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {

@@ -65,6 +65,19 @@ func (tx *Tx) Notified() int { return tx.notified }
 // serialization race (RELIABILITY.md 3.1, rule 2).
 const maxAttempts = 3
 
+// beginWrite opens a write transaction. Its statements, and the foreign-key
+// and trigger checks they fire, may run on cached generic plans once
+// Postgres judges them as good as fresh ones: connections plan every
+// statement afresh by default (force_custom_plan, for the read queries
+// with optional filters), and that includes each foreign-key check, which
+// then cost 30-40 µs instead of a few. Measured on the bench data, one
+// connection submitting 20-line carts: 61 → 104 submissions/s, the
+// PO-line insert 2.8 → 1.3 ms (pg_stat_statements with track_planning).
+// Write transactions look rows up by key; a statement whose generic plan
+// would be worse keeps being planned per execution (Postgres compares).
+// One round trip: the simple protocol carries both statements.
+var beginWrite = pgx.TxOptions{BeginQuery: "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL plan_cache_mode = auto"}
+
 // InTx runs fn in a READ COMMITTED transaction: committed if fn returns nil,
 // else rolled back. A deadlock or serialization failure is retried up to
 // three times with a short jittered pause; fn must therefore be safe to run
@@ -72,7 +85,7 @@ const maxAttempts = 3
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
+		err = pgx.BeginTxFunc(ctx, s.pool, beginWrite, func(tx pgx.Tx) error {
 			return fn(&Tx{queries: queries{db: tx}, tx: tx})
 		})
 		if !retryable(err) {
@@ -211,6 +224,7 @@ func SessionSettings(rp map[string]string) {
 	rp["timezone"] = "UTC"
 	// Queries with optional filters ("$1 = '' OR …") need a plan per set of
 	// values: a cached generic plan cannot know which filters are on.
+	// Write transactions opt back into cached plans (beginWrite).
 	rp["plan_cache_mode"] = "force_custom_plan"
 	// JIT compiling a report query cost about 0.5 s and saved less than it
 	// cost on every report measured; nothing here runs long enough to win.
