@@ -13,19 +13,26 @@ import (
 
 var procurementRoles = []procure.Role{procure.RoleProcurement}
 
-// notifySubmitted tells procurement about off-contract lines waiting and
-// about caps the order carried past 80 % or 100 %.
-func (a *App) notifySubmitted(ctx context.Context, tx *store.Tx, u procure.User, loc procure.Location, reqID int64, waiting int, crossed []store.CapCrossing) error {
-	if waiting > 0 {
-		n := procure.NewNotification{Kind: procure.NotifyOffContractWaiting,
-			Title: fmt.Sprintf("%d off-contract line(s) from %s (%s) wait for approval", waiting, u.Name, loc.Name),
-			Body:  fmt.Sprintf("Request #%d has lines no contract could take. Approve them with a vendor and price, or reject them with a reason.", reqID),
-			Link:  "/approvals", DedupeKey: fmt.Sprintf("request:%d:waiting", reqID)}
-		if err := tx.NotifyRoles(ctx, procurementRoles, nil, n, a.Email); err != nil {
-			return err
-		}
+// notifyWaiting tells procurement about a request's off-contract lines
+// waiting for a decision.
+func (a *App) notifyWaiting(ctx context.Context, tx *store.Tx, u procure.User, loc procure.Location, reqID int64, waiting int) error {
+	if waiting == 0 {
+		return nil
 	}
-	for _, c := range crossed {
+	n := procure.NewNotification{Kind: procure.NotifyOffContractWaiting,
+		Title: fmt.Sprintf("%d off-contract line(s) from %s (%s) wait for approval", waiting, u.Name, loc.Name),
+		Body:  fmt.Sprintf("Request #%d has lines no contract could take. Approve them with a vendor and price, or reject them with a reason.", reqID),
+		Link:  "/approvals", DedupeKey: fmt.Sprintf("request:%d:waiting", reqID)}
+	return tx.NotifyRoles(ctx, procurementRoles, nil, n, a.Email)
+}
+
+// notifyCapsCrossed tells procurement and the contracts' owners about caps
+// an order carried past 80 % or 100 %.
+func (a *App) notifyCapsCrossed(ctx context.Context, tx *store.Tx, reserved []store.CapCrossing) error {
+	for _, c := range reserved {
+		if !c.Passed80 && !c.Passed100 {
+			continue
+		}
 		level := "80 %"
 		if c.Passed100 {
 			level = "100 %"

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/procure-app/procure/internal/money"
@@ -208,26 +206,7 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 	if err := tx.ClearCart(ctx, u.ID, loc.ID); err != nil {
 		return err
 	}
-	// Reserve the caps last, in contract id order (like the locks, so no two
-	// submissions wait on each other in a cycle): a contract row is locked
-	// from here to commit only.
-	var crossed []store.CapCrossing
-	for _, contractID := range slices.Sorted(maps.Keys(caps)) {
-		c, err := tx.ReserveCap(ctx, contractID, caps[contractID])
-		if procure.KindOf(err) == procure.KindConflict && !lockFirst {
-			return errCapRace
-		}
-		if err != nil {
-			return err
-		}
-		if c.Passed80 || c.Passed100 {
-			crossed = append(crossed, c)
-		}
-	}
 	if err := tx.AddCommitted(ctx, uncapped); err != nil {
-		return err
-	}
-	if err := a.notifySubmitted(ctx, tx, u, loc, reqID, res.OffContract, crossed); err != nil {
 		return err
 	}
 	events := []procure.AuditEvent{{ActorID: u.ID, Action: "request.submit", Entity: "purchase_request", EntityID: reqID,
@@ -238,5 +217,20 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 			After: map[string]any{"number": numbers[i], "vendor": grp.VendorName, "total": grp.Total.String(), "currency": loc.Currency.Code(),
 				"lines": len(grp.Lines), "request_id": reqID}})
 	}
-	return tx.AuditMany(ctx, events)
+	if err := tx.AuditMany(ctx, events); err != nil {
+		return err
+	}
+	if err := a.notifyWaiting(ctx, tx, u, loc, reqID, res.OffContract); err != nil {
+		return err
+	}
+	// Reserve the caps last, so capped contracts are locked from here to
+	// commit only.
+	reserved, err := tx.ReserveCaps(ctx, caps)
+	if procure.KindOf(err) == procure.KindConflict && !lockFirst {
+		return errCapRace
+	}
+	if err != nil {
+		return err
+	}
+	return a.notifyCapsCrossed(ctx, tx, reserved)
 }

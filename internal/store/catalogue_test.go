@@ -32,7 +32,10 @@ func TestCatalogueVersion(t *testing.T) {
 	}
 	v0 := version()
 	amt, _ := money.ParseAmount(money.MustCurrency("EUR"), "10.00")
-	if err := st.InTx(ctx, func(tx *store.Tx) error { _, err := tx.ReserveCap(ctx, id, amt); return err }); err != nil {
+	if err := st.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ReserveCaps(ctx, map[int64]money.Amount{id: amt})
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if v := version(); v != v0 {

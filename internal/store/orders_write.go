@@ -233,22 +233,42 @@ func (tx *Tx) InsertRequestLines(ctx context.Context, requestID int64, lines []N
 	return classify(err, "insert request lines")
 }
 
-// ReserveCap adds amt to a capped contract's committed spend if it still
-// fits the cap: one guarded UPDATE, re-checked by Postgres on the newest row version
-// (RELIABILITY.md 3.1, pattern D), with the CHECK constraint as backstop.
-func (tx *Tx) ReserveCap(ctx context.Context, contractID int64, amt money.Amount) (CapCrossing, error) {
-	var c CapCrossing
-	err := tx.db.QueryRow(ctx, `
+// ReserveCaps adds each amount to its capped contract's committed spend if
+// it still fits the cap: one guarded UPDATE per contract, re-checked by
+// Postgres on the newest row version (RELIABILITY.md 3.1, pattern D), with
+// the CHECK constraint as backstop. The updates run in contract id order
+// (so two submissions never wait on each other in a cycle) and travel in
+// one round trip: a contract row is locked from here to commit only. A
+// contract whose cap no longer fits is a KindConflict; the caller rolls
+// back. It returns the reservations, in contract id order.
+func (tx *Tx) ReserveCaps(ctx context.Context, amounts map[int64]money.Amount) ([]CapCrossing, error) {
+	if len(amounts) == 0 {
+		return nil, nil
+	}
+	ids := slices.Sorted(maps.Keys(amounts))
+	b := &pgx.Batch{}
+	for _, id := range ids {
+		b.Queue(`
 		UPDATE contracts SET committed = committed + $2::numeric
 		WHERE id = $1 AND (cap IS NULL OR committed + $2::numeric <= cap)
 		RETURNING id, number, COALESCE(owner_id, 0),
 		          cap IS NOT NULL AND committed - $2::numeric < cap * 0.8 AND committed >= cap * 0.8,
-		          cap IS NOT NULL AND committed - $2::numeric < cap AND committed >= cap`, contractID, amt.String()).
-		Scan(&c.ContractID, &c.Number, &c.OwnerID, &c.Passed80, &c.Passed100)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return CapCrossing{}, procure.Errorf(procure.KindConflict, "A contract's cap was used up while you ordered. Please submit again.")
+		          cap IS NOT NULL AND committed - $2::numeric < cap AND committed >= cap`, id, amounts[id].String())
 	}
-	return c, classify(err, "reserve cap")
+	br := tx.tx.SendBatch(ctx, b)
+	defer br.Close()
+	out := make([]CapCrossing, len(ids))
+	for i := range ids {
+		c := &out[i]
+		err := br.QueryRow().Scan(&c.ContractID, &c.Number, &c.OwnerID, &c.Passed80, &c.Passed100)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, procure.Errorf(procure.KindConflict, "A contract's cap was used up while you ordered. Please submit again.")
+		}
+		if err != nil {
+			return nil, classify(err, "reserve cap")
+		}
+	}
+	return out, classify(br.Close(), "reserve caps")
 }
 
 // CapCrossing says whether a reservation carried a contract's committed

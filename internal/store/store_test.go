@@ -50,3 +50,36 @@ func TestWriteTransactionsReusePlans(t *testing.T) {
 		}
 	}
 }
+
+// Every migration rolls back cleanly, one step at a time down to an empty
+// schema, and the whole set applies again.
+func TestMigrationsRollBackAndReapply(t *testing.T) {
+	t.Parallel()
+	m, err := store.OpenMigration(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	latest, err := store.LatestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		v, dirty, err := m.Version()
+		if err != nil || dirty {
+			t.Fatalf("version %d dirty=%v: %v", v, dirty, err)
+		}
+		if v == 0 {
+			break
+		}
+		if err := m.Down(); err != nil {
+			t.Fatalf("rolling back %d: %v", v, err)
+		}
+	}
+	if err := m.Up(); err != nil {
+		t.Fatal(err)
+	}
+	if v, dirty, err := m.Version(); err != nil || dirty || v != latest {
+		t.Fatalf("after reapplying: version %d dirty=%v err=%v; want %d", v, dirty, err, latest)
+	}
+}
