@@ -200,15 +200,13 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 		lines = append(lines, nl)
 		ci++
 	}
-	if err := tx.InsertRequestLines(ctx, reqID, lines); err != nil {
+	// The rest of the submission's writes go in one round trip.
+	var b store.Batch
+	if err := b.InsertRequestLines(reqID, lines); err != nil {
 		return err
 	}
-	if err := tx.ClearCart(ctx, u.ID, loc.ID); err != nil {
-		return err
-	}
-	if err := tx.AddCommitted(ctx, uncapped); err != nil {
-		return err
-	}
+	b.ClearCart(u.ID, loc.ID)
+	b.AddCommitted(uncapped)
 	events := []procure.AuditEvent{{ActorID: u.ID, Action: "request.submit", Entity: "purchase_request", EntityID: reqID,
 		After: map[string]any{"location": loc.Code, "lines": len(cart), "pos": numbers, "off_contract": res.OffContract}}}
 	for i, id := range poIDs {
@@ -217,15 +215,23 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 			After: map[string]any{"number": numbers[i], "vendor": grp.VendorName, "total": grp.Total.String(), "currency": loc.Currency.Code(),
 				"lines": len(grp.Lines), "request_id": reqID}})
 	}
-	if err := tx.AuditMany(ctx, events); err != nil {
+	if err := b.AuditMany(ctx, events); err != nil {
 		return err
 	}
-	if err := a.notifyWaiting(ctx, tx, u, loc, reqID, res.OffContract); err != nil {
-		return err
+	if res.OffContract > 0 { // rare: its own statements, before any contract is locked
+		if err := tx.Send(ctx, &b); err != nil {
+			return err
+		}
+		b = store.Batch{}
+		if err := a.notifyWaiting(ctx, tx, u, loc, reqID, res.OffContract); err != nil {
+			return err
+		}
 	}
 	// Reserve the caps last, so capped contracts are locked from here to
 	// commit only.
-	reserved, err := tx.ReserveCaps(ctx, caps)
+	var reserved []store.CapCrossing
+	b.ReserveCaps(caps, &reserved)
+	err = tx.Send(ctx, &b)
 	if procure.KindOf(err) == procure.KindConflict && !lockFirst {
 		return errCapRace
 	}

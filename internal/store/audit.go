@@ -37,8 +37,9 @@ func (tx *Tx) Audit(ctx context.Context, e procure.AuditEvent) error {
 	return nil
 }
 
-// AuditMany appends several events in one statement (a submission's POs).
-func (tx *Tx) AuditMany(ctx context.Context, events []procure.AuditEvent) error {
+// AuditMany queues several events as one statement (a submission's POs);
+// ctx carries the HTTP request id.
+func (b *Batch) AuditMany(ctx context.Context, events []procure.AuditEvent) error {
 	n := len(events)
 	actors, ids := make([]*int64, n), make([]*int64, n)
 	actions, entities := make([]string, n), make([]string, n)
@@ -67,13 +68,13 @@ func (tx *Tx) AuditMany(ctx context.Context, events []procure.AuditEvent) error 
 			}
 		}
 	}
-	_, err := tx.db.Exec(ctx, `
+	b.b.Queue(`
 		INSERT INTO audit_events (actor_id, action, entity, entity_id, before, after, request_id)
 		SELECT u.actor, u.action, u.entity, u.id, u.before::jsonb, u.after::jsonb, NULLIF($7, '')
 		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[])
 		     AS u(actor, action, entity, id, before, after)`,
 		actors, actions, entities, ids, befores, afters, procure.RequestID(ctx))
-	return classify(err, "audit events")
+	return nil
 }
 
 func jsonOrNil(m map[string]any) ([]byte, error) {

@@ -176,10 +176,9 @@ func (s *Store) RemoveCartLine(ctx context.Context, userID, lineID int64) error 
 	return nil
 }
 
-// ClearCart empties a cart inside the submitting transaction.
-func (tx *Tx) ClearCart(ctx context.Context, userID, locationID int64) error {
-	_, err := tx.db.Exec(ctx, `DELETE FROM cart_lines WHERE user_id = $1 AND location_id = $2`, userID, locationID)
-	return classify(err, "clear cart")
+// ClearCart queues emptying a cart (the submitting transaction's).
+func (b *Batch) ClearCart(userID, locationID int64) {
+	b.b.Queue(`DELETE FROM cart_lines WHERE user_id = $1 AND location_id = $2`, userID, locationID)
 }
 
 // SetFavourite adds or removes an item from the user's favourites.

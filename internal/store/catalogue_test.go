@@ -33,8 +33,10 @@ func TestCatalogueVersion(t *testing.T) {
 	v0 := version()
 	amt, _ := money.ParseAmount(money.MustCurrency("EUR"), "10.00")
 	if err := st.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.ReserveCaps(ctx, map[int64]money.Amount{id: amt})
-		return err
+		var b store.Batch
+		var reserved []store.CapCrossing
+		b.ReserveCaps(map[int64]money.Amount{id: amt}, &reserved)
+		return tx.Send(ctx, &b)
 	}); err != nil {
 		t.Fatal(err)
 	}

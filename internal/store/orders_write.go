@@ -188,8 +188,8 @@ type NewRequestLine struct {
 	Resolution  *pricing.Record // for lines that did not resolve
 }
 
-// InsertRequestLines writes the lines of a request, numbered in order.
-func (tx *Tx) InsertRequestLines(ctx context.Context, requestID int64, lines []NewRequestLine) error {
+// InsertRequestLines queues writing the lines of a request, numbered in order.
+func (b *Batch) InsertRequestLines(requestID int64, lines []NewRequestLine) error {
 	n := len(lines)
 	nos := make([]int32, n)
 	items, poLines, vendors := make([]*int64, n), make([]*int64, n), make([]*int64, n)
@@ -222,7 +222,7 @@ func (tx *Tx) InsertRequestLines(ctx context.Context, requestID int64, lines []N
 			res[i] = &s
 		}
 	}
-	_, err := tx.db.Exec(ctx, `
+	b.b.Queue(`
 		INSERT INTO request_lines (request_id, line_no, item_id, description, unit, qty, est_price, suggested_vendor_id,
 		                           suggested_vendor_name, reason, status, po_line_id, resolution)
 		SELECT $1, u.no, u.item, u.descr, u.unit, u.qty::numeric, u.est::numeric, u.vendor, u.vname, u.reason, u.status, u.poline, u.res::jsonb
@@ -230,45 +230,37 @@ func (tx *Tx) InsertRequestLines(ctx context.Context, requestID int64, lines []N
 		            $10::text[], $11::text[], $12::bigint[], $13::text[])
 		     AS u(no, item, descr, unit, qty, est, vendor, vname, reason, status, poline, res)`,
 		requestID, nos, items, descs, units, qtys, ests, vendors, vnames, reasons, statuses, poLines, res)
-	return classify(err, "insert request lines")
+	return nil
 }
 
-// ReserveCaps adds each amount to its capped contract's committed spend if
-// it still fits the cap: one guarded UPDATE per contract, re-checked by
-// Postgres on the newest row version (RELIABILITY.md 3.1, pattern D), with
-// the CHECK constraint as backstop. The updates run in contract id order
-// (so two submissions never wait on each other in a cycle) and travel in
-// one round trip: a contract row is locked from here to commit only. A
-// contract whose cap no longer fits is a KindConflict; the caller rolls
-// back. It returns the reservations, in contract id order.
-func (tx *Tx) ReserveCaps(ctx context.Context, amounts map[int64]money.Amount) ([]CapCrossing, error) {
-	if len(amounts) == 0 {
-		return nil, nil
-	}
+// ReserveCaps queues adding each amount to its capped contract's committed
+// spend if it still fits the cap: one guarded UPDATE per contract,
+// re-checked by Postgres on the newest row version (RELIABILITY.md 3.1,
+// pattern D), with the CHECK constraint as backstop. The updates run in
+// contract id order, so two submissions never wait on each other in a
+// cycle; queued last before commit, they lock a contract row for one round
+// trip and the commit. A contract whose cap no longer fits fails the batch
+// with a KindConflict. The reservations land in *into, in contract id
+// order, when the batch has run.
+func (b *Batch) ReserveCaps(amounts map[int64]money.Amount, into *[]CapCrossing) {
 	ids := slices.Sorted(maps.Keys(amounts))
-	b := &pgx.Batch{}
-	for _, id := range ids {
-		b.Queue(`
+	*into = make([]CapCrossing, len(ids))
+	for i, id := range ids {
+		c := &(*into)[i]
+		b.b.Queue(`
 		UPDATE contracts SET committed = committed + $2::numeric
 		WHERE id = $1 AND (cap IS NULL OR committed + $2::numeric <= cap)
 		RETURNING id, number, COALESCE(owner_id, 0),
 		          cap IS NOT NULL AND committed - $2::numeric < cap * 0.8 AND committed >= cap * 0.8,
-		          cap IS NOT NULL AND committed - $2::numeric < cap AND committed >= cap`, id, amounts[id].String())
+		          cap IS NOT NULL AND committed - $2::numeric < cap AND committed >= cap`, id, amounts[id].String()).
+			QueryRow(func(row pgx.Row) error {
+				err := row.Scan(&c.ContractID, &c.Number, &c.OwnerID, &c.Passed80, &c.Passed100)
+				if errors.Is(err, pgx.ErrNoRows) {
+					return procure.Errorf(procure.KindConflict, "A contract's cap was used up while you ordered. Please submit again.")
+				}
+				return err
+			})
 	}
-	br := tx.tx.SendBatch(ctx, b)
-	defer br.Close()
-	out := make([]CapCrossing, len(ids))
-	for i := range ids {
-		c := &out[i]
-		err := br.QueryRow().Scan(&c.ContractID, &c.Number, &c.OwnerID, &c.Passed80, &c.Passed100)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, procure.Errorf(procure.KindConflict, "A contract's cap was used up while you ordered. Please submit again.")
-		}
-		if err != nil {
-			return nil, classify(err, "reserve cap")
-		}
-	}
-	return out, classify(br.Close(), "reserve caps")
 }
 
 // CapCrossing says whether a reservation carried a contract's committed
@@ -292,26 +284,25 @@ func (tx *Tx) ReleaseCap(ctx context.Context, contractID int64, amt money.Amount
 	return classify(err, "release cap")
 }
 
-// AddCommitted adds new orders' spend to uncapped contracts' counters: one
-// shard, chosen at random, for the whole transaction, rows taken in
-// contract id order (so two submissions never wait on each other in a
-// cycle).
-func (tx *Tx) AddCommitted(ctx context.Context, amounts map[int64]money.Amount) error {
+// AddCommitted queues adding new orders' spend to uncapped contracts'
+// counters: one shard, chosen at random, for the whole transaction, rows
+// taken in contract id order (so two submissions never wait on each other
+// in a cycle).
+func (b *Batch) AddCommitted(amounts map[int64]money.Amount) {
 	if len(amounts) == 0 {
-		return nil
+		return
 	}
 	ids := slices.Sorted(maps.Keys(amounts))
 	vals := make([]string, len(ids))
 	for i, id := range ids {
 		vals[i] = amounts[id].String()
 	}
-	_, err := tx.db.Exec(ctx, `
+	b.b.Queue(`
 		WITH s AS (SELECT floor(random() * 8)::smallint AS shard)
 		INSERT INTO contract_committed (contract_id, shard, amount)
 		SELECT a.id, s.shard, a.amount::numeric FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS a (id, amount, n), s
 		ORDER BY a.n
 		ON CONFLICT (contract_id, shard) DO UPDATE SET amount = contract_committed.amount + EXCLUDED.amount`, ids, vals)
-	return classify(err, "add committed")
 }
 
 // NextPONumbers draws n PO numbers of a year from that year's sequence:
