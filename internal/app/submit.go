@@ -58,8 +58,23 @@ func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int6
 	today := a.Today()
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		res = SubmitResult{}
-		loc, err := tx.LocationByID(ctx, u.OrderScope(), locationID)
-		if err != nil {
+		// One round trip: the location, the request (unless the key was
+		// used), the cart locked, and, unless caps must be locked first,
+		// the candidates of its items. Whatever fails below rolls it back.
+		var (
+			b     store.Batch
+			loc   procure.Location
+			reqID int64
+			cart  []procure.CartLine
+			cands map[int64][]pricing.Candidate
+		)
+		b.LocationByID(u.OrderScope(), locationID, &loc)
+		b.InsertRequest(u.ID, locationID, key, now, &reqID)
+		b.CartLinesForUpdate(u.ID, locationID, &cart)
+		if !lockFirst {
+			b.CartCandidates(u.ID, locationID, today, &cands)
+		}
+		if err := tx.Send(ctx, &b); err != nil {
 			return err
 		}
 		if !u.InLocation(loc.ID) {
@@ -68,47 +83,39 @@ func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int6
 		if !loc.Active {
 			return procure.Errorf(procure.KindInvalid, "%s is not active and cannot order.", loc.Name)
 		}
-		reqID, dup, err := tx.InsertRequest(ctx, u.ID, loc.ID, loc.Currency, key, now)
-		if err != nil {
+		if reqID == 0 {
+			id, err := tx.RequestIDByKey(ctx, u.ID, key)
+			res.RequestID, res.Duplicate = id, true
 			return err
 		}
 		res.RequestID = reqID
-		if dup {
-			res.Duplicate = true
-			return nil
-		}
-		cart, err := tx.CartLinesForUpdate(ctx, u.ID, loc.ID)
-		if err != nil {
-			return err
-		}
 		if len(cart) == 0 {
 			return procure.Errorf(procure.KindInvalid, "Your cart for %s is empty.", loc.Name)
 		}
-		return a.submit(ctx, tx, u, loc, reqID, cart, seen, now, today, lockFirst, &res)
+		if lockFirst {
+			var itemIDs []int64
+			for _, l := range cart {
+				if l.Item != nil {
+					itemIDs = append(itemIDs, l.Item.ID)
+				}
+			}
+			if len(itemIDs) > 0 {
+				if err := tx.LockCappedContracts(ctx, itemIDs); err != nil {
+					return err
+				}
+				var err error
+				if cands, err = tx.Candidates(ctx, itemIDs, today); err != nil { // after the locks: caps are current
+					return err
+				}
+			}
+		}
+		return a.submit(ctx, tx, u, loc, reqID, cart, cands, seen, now, today, lockFirst, &res)
 	})
 	return res, err
 }
 
-func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc procure.Location, reqID int64,
-	cart []procure.CartLine, seen map[int64]money.UnitPrice, now time.Time, today pricing.Date, lockFirst bool, res *SubmitResult) error {
-	var itemIDs []int64
-	for _, l := range cart {
-		if l.Item != nil {
-			itemIDs = append(itemIDs, l.Item.ID)
-		}
-	}
-	var cands map[int64][]pricing.Candidate
-	if len(itemIDs) > 0 {
-		if lockFirst {
-			if err := tx.LockCappedContracts(ctx, itemIDs); err != nil {
-				return err
-			}
-		}
-		var err error
-		if cands, err = tx.Candidates(ctx, itemIDs, today); err != nil { // after the locks, if any: caps are current
-			return err
-		}
-	}
+func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc procure.Location, reqID int64, cart []procure.CartLine,
+	cands map[int64][]pricing.Candidate, seen map[int64]money.UnitPrice, now time.Time, today pricing.Date, lockFirst bool, res *SubmitResult) error {
 	// Resolve every catalogue line; later lines see the cap earlier ones use.
 	var orderLines []pricing.OrderLine
 	var catalogue []procure.CartLine

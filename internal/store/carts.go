@@ -46,15 +46,19 @@ func (q queries) CartLines(ctx context.Context, userID, locationID int64) ([]pro
 	return scanCartLines(rows, err)
 }
 
-// CartLinesForUpdate is CartLines with the rows locked, so a concurrent
-// change to the cart waits for the submitting transaction.
-func (tx *Tx) CartLinesForUpdate(ctx context.Context, userID, locationID int64) ([]procure.CartLine, error) {
-	rows, err := tx.db.Query(ctx, `SELECT `+cartColumns+`
+// CartLinesForUpdate queues reading a cart into *into, catalogue lines
+// first, with the rows locked, so a concurrent change to the cart waits
+// for the submitting transaction.
+func (b *Batch) CartLinesForUpdate(userID, locationID int64, into *[]procure.CartLine) {
+	b.b.Queue(`SELECT `+cartColumns+`
 		FROM cart_lines cl LEFT JOIN items i ON i.id = cl.item_id
 		WHERE cl.user_id = $1 AND cl.location_id = $2
 		ORDER BY cl.item_id IS NULL, cl.id
-		FOR UPDATE OF cl`, userID, locationID)
-	return scanCartLines(rows, err)
+		FOR UPDATE OF cl`, userID, locationID).Query(func(rows pgx.Rows) error {
+		lines, err := scanCartLines(rows, nil)
+		*into = lines
+		return err
+	})
 }
 
 func scanCartLines(rows pgx.Rows, err error) ([]procure.CartLine, error) {

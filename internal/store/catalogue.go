@@ -15,22 +15,35 @@ import (
 // rows of active or suspended contracts that are current, or that run to
 // their contract's end (an amended-away row is history, not a candidate).
 // Which of them wins, and why the others lose, is pricing's decision.
-const candidateSQL = `
+//
+// The contract of each price row is looked up by key (the OFFSET 0 keeps
+// the planner from hashing the whole contracts table for a few dozen rows:
+// ~0.25 ms of a 20-line cart's ~1 ms), and each row's tiers are read once.
+const candidateSelect = `
 	SELECT p.item_id, c.id, c.number, c.status, c.start_date, c.end_date, c.currency,
 	       c.cap::text, c.committed::text,
 	       COALESCE((SELECT array_agg(cl.location_id) FROM contract_locations cl WHERE cl.contract_id = c.id), '{}'),
 	       v.id, v.name, v.status,
 	       p.id, p.vendor_sku, COALESCE(p.max_qty::text, '0'), COALESCE(p.valid_from, c.start_date), COALESCE(p.valid_to, c.end_date),
-	       p.preferred,
-	       (SELECT array_agg(t.min_qty::text ORDER BY t.min_qty) FROM contract_price_tiers t WHERE t.price_id = p.id),
-	       (SELECT array_agg(t.unit_price::text ORDER BY t.min_qty) FROM contract_price_tiers t WHERE t.price_id = p.id)
+	       p.preferred, t.mins, t.prices
 	FROM contract_prices p
-	JOIN contracts c ON c.id = p.contract_id
+	CROSS JOIN LATERAL (SELECT c.id, c.number, c.status, c.start_date, c.end_date, c.currency, c.cap, c.committed, c.vendor_id
+	                    FROM contracts c WHERE c.id = p.contract_id AND c.status IN ('active', 'suspended') OFFSET 0) c
 	JOIN vendors v ON v.id = c.vendor_id
-	WHERE p.item_id = ANY ($1)
-	  AND c.status IN ('active', 'suspended')
-	  AND (p.valid_to IS NULL OR p.valid_to >= $2 OR p.valid_to >= c.end_date)
-	ORDER BY p.item_id, c.number, p.id`
+	CROSS JOIN LATERAL (SELECT array_agg(t.min_qty::text ORDER BY t.min_qty) AS mins, array_agg(t.unit_price::text ORDER BY t.min_qty) AS prices
+	                    FROM contract_price_tiers t WHERE t.price_id = p.id) t
+	WHERE (p.valid_to IS NULL OR p.valid_to >= $2 OR p.valid_to >= c.end_date)`
+
+const candidateOrder = ` ORDER BY p.item_id, c.number, p.id`
+
+// candidateSQL is the candidates for the items $1.
+const candidateSQL = candidateSelect + ` AND p.item_id = ANY ($1)` + candidateOrder
+
+// cartCandidateSQL is the candidates for the catalogue lines of user $1's
+// cart for location $3.
+const cartCandidateSQL = candidateSelect + `
+	AND p.item_id IN (SELECT cl.item_id FROM cart_lines cl WHERE cl.user_id = $1 AND cl.location_id = $3 AND cl.item_id IS NOT NULL)` +
+	candidateOrder
 
 // Candidates returns the candidate prices for each item.
 func (q queries) Candidates(ctx context.Context, itemIDs []int64, today pricing.Date) (map[int64][]pricing.Candidate, error) {
@@ -38,7 +51,22 @@ func (q queries) Candidates(ctx context.Context, itemIDs []int64, today pricing.
 	if err != nil {
 		return nil, classify(err, "candidates")
 	}
+	return scanCandidates(rows)
+}
+
+// CartCandidates queues reading the candidate prices of the catalogue
+// items in a user's cart for a location into *into, by item.
+func (b *Batch) CartCandidates(userID, locationID int64, today pricing.Date, into *map[int64][]pricing.Candidate) {
+	b.b.Queue(cartCandidateSQL, userID, today.Time(), locationID).Query(func(rows pgx.Rows) error {
+		m, err := scanCandidates(rows)
+		*into = m
+		return err
+	})
+}
+
+func scanCandidates(rows pgx.Rows) (map[int64][]pricing.Candidate, error) {
 	defer rows.Close()
+	var err error
 	out := map[int64][]pricing.Candidate{}
 	for rows.Next() {
 		var (

@@ -48,15 +48,29 @@ func (q queries) Locations(ctx context.Context, scope procure.Scope) ([]procure.
 	return out, classify(rows.Err(), "locations")
 }
 
+const locationByIDSQL = `SELECT ` + locationColumns + ` FROM locations l
+	WHERE l.id = $1 AND ($2::bigint[] IS NULL OR l.id = ANY ($2))`
+
 // LocationByID returns a location if it exists and scope may see it.
 func (q queries) LocationByID(ctx context.Context, scope procure.Scope, id int64) (procure.Location, error) {
-	l, err := scanLocation(q.db.QueryRow(ctx, `
-		SELECT `+locationColumns+` FROM locations l
-		WHERE l.id = $1 AND ($2::bigint[] IS NULL OR l.id = ANY ($2))`, id, scope.Locations))
+	l, err := scanLocation(q.db.QueryRow(ctx, locationByIDSQL, id, scope.Locations))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return procure.Location{}, notFound("Location", id)
 	}
 	return l, classify(err, "location")
+}
+
+// LocationByID queues reading a location scope may see into *into; a
+// missing one fails the batch with KindNotFound.
+func (b *Batch) LocationByID(scope procure.Scope, id int64, into *procure.Location) {
+	b.b.Queue(locationByIDSQL, id, scope.Locations).QueryRow(func(row pgx.Row) error {
+		l, err := scanLocation(row)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound("Location", id)
+		}
+		*into = l
+		return err
+	})
 }
 
 // CreateLocation inserts a location, audited.

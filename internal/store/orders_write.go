@@ -16,29 +16,34 @@ import (
 	"github.com/procure-app/procure/internal/procure"
 )
 
-// InsertRequest creates a purchase request unless this user already
-// submitted one with key: then it returns that request's id and dup=true.
-// It is the first statement of a submission, so a concurrent duplicate
-// waits on the unique index and then finds the first one's request.
-func (tx *Tx) InsertRequest(ctx context.Context, userID, locationID int64, cur money.Currency, key string, at time.Time) (int64, bool, error) {
-	var id int64
-	err := tx.db.QueryRow(ctx, `
+// InsertRequest queues creating a purchase request for a location, in the
+// location's currency, unless this user already submitted one with key:
+// then *id stays 0 and RequestIDByKey finds that request. It is the first
+// write of a submission, so a concurrent duplicate waits on the unique
+// index and then finds the first one's request.
+func (b *Batch) InsertRequest(userID, locationID int64, key string, at time.Time, id *int64) {
+	b.b.Queue(`
 		INSERT INTO purchase_requests (user_id, location_id, currency, idempotency_key, submitted_at)
-		VALUES ($1, $2, $3, $4, $5)
+		SELECT $1, l.id, l.currency, $3, $4 FROM locations l WHERE l.id = $2
 		ON CONFLICT (user_id, idempotency_key) DO NOTHING
-		RETURNING id`, userID, locationID, cur.Code(), key, at).Scan(&id)
-	if err == nil {
-		return id, false, nil
-	}
-	if !errors.Is(err, pgx.ErrNoRows) {
+		RETURNING id`, userID, locationID, key, at).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(id)
 		var pgErr interface{ SQLState() string }
-		if errors.As(err, &pgErr) && pgErr.SQLState() == "23514" {
-			return 0, false, procure.Errorf(procure.KindInvalid, "The form was not issued by this site. Reload the cart and submit again.")
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return nil
+		case errors.As(err, &pgErr) && pgErr.SQLState() == "23514":
+			return procure.Errorf(procure.KindInvalid, "The form was not issued by this site. Reload the cart and submit again.")
 		}
-		return 0, false, classify(err, "insert request")
-	}
-	err = tx.db.QueryRow(ctx, `SELECT id FROM purchase_requests WHERE user_id = $1 AND idempotency_key = $2`, userID, key).Scan(&id)
-	return id, true, classify(err, "find request")
+		return err
+	})
+}
+
+// RequestIDByKey is the request this user submitted with key.
+func (tx *Tx) RequestIDByKey(ctx context.Context, userID int64, key string) (int64, error) {
+	var id int64
+	err := tx.db.QueryRow(ctx, `SELECT id FROM purchase_requests WHERE user_id = $1 AND idempotency_key = $2`, userID, key).Scan(&id)
+	return id, classify(err, "find request")
 }
 
 // NewPO is a purchase order to write.
