@@ -117,13 +117,16 @@ func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int6
 func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc procure.Location, reqID int64, cart []procure.CartLine,
 	cands map[int64][]pricing.Candidate, seen map[int64]money.UnitPrice, now time.Time, today pricing.Date, lockFirst bool, res *SubmitResult) error {
 	// Resolve every catalogue line; later lines see the cap earlier ones use.
+	// A request numbers its lines in cart order: lineNo[i] is catalogue line i's.
 	var orderLines []pricing.OrderLine
 	var catalogue []procure.CartLine
-	for _, l := range cart {
+	var lineNo []int
+	for n, l := range cart {
 		if l.Item == nil {
 			continue
 		}
 		catalogue = append(catalogue, l)
+		lineNo = append(lineNo, n+1)
 		orderLines = append(orderLines, pricing.OrderLine{
 			Line:       pricing.Line{ItemID: l.Item.ID, Qty: l.Qty, LocationID: loc.ID, LocationName: loc.Name, Currency: loc.Currency, Date: today},
 			Candidates: cands[l.Item.ID],
@@ -134,7 +137,7 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 		return procure.Wrap(procure.KindInvalid, err, "An order total is too large to compute; split the order.")
 	}
 	// One PO per vendor, issued now.
-	poLineOf := map[int]int64{} // catalogue line index -> its PO line id
+	ordered := make([]bool, len(catalogue))
 	numbers, err := tx.NextPONumbers(ctx, today.Time().Year(), len(ord.Groups))
 	if err != nil {
 		return err
@@ -153,7 +156,8 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 			it := catalogue[i].Item
 			po.Lines = append(po.Lines, store.NewPOLine{ItemID: it.ID, Category: it.Category, Description: it.Name, Unit: it.Unit, VendorSKU: c.VendorSKU,
 				Qty: r.Line.Qty, UnitPrice: w.Tier.Price, Total: w.Total, ContractID: c.ContractID, PriceID: c.PriceID,
-				TierMin: w.Tier.MinQty, Resolution: &rec})
+				TierMin: w.Tier.MinQty, Resolution: &rec, RequestLineNo: lineNo[i]})
+			ordered[i] = true
 			spend := uncapped // capped contracts reserve under the cap guard, the rest add to a counter
 			if c.HasCap {
 				spend = caps
@@ -173,38 +177,29 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 		}
 		pos[g] = po
 	}
-	poIDs, lineIDs, err := tx.InsertPOs(ctx, reqID, pos, numbers)
+	poIDs, _, err := tx.InsertPOs(ctx, reqID, pos, numbers)
 	if err != nil {
 		return err
 	}
-	for g, grp := range ord.Groups {
-		for n, i := range grp.Lines {
-			poLineOf[i] = lineIDs[g][n]
-		}
-	}
-	// The request's lines, in cart order, with what became of each.
+	// The request's lines that go to procurement: off-contract lines, and
+	// catalogue lines no contract could take (with their resolution).
 	var lines []store.NewRequestLine
 	ci := 0
-	for _, l := range cart {
+	for n, l := range cart {
 		if l.Item == nil {
-			lines = append(lines, store.NewRequestLine{Description: l.Description, Unit: l.Unit, Qty: l.Qty, OffContract: l.OffContract, Status: procure.LinePending})
+			lines = append(lines, store.NewRequestLine{LineNo: n + 1, Description: l.Description, Unit: l.Unit, Qty: l.Qty, OffContract: l.OffContract})
 			res.OffContract++
 			continue
 		}
-		r := ord.Results[ci]
-		nl := store.NewRequestLine{ItemID: l.Item.ID, Description: l.Item.Name, Unit: l.Item.Unit, Qty: l.Qty}
-		if lineID, ok := poLineOf[ci]; ok {
-			nl.Status, nl.POLineID = procure.LineOrdered, lineID
-		} else {
-			rec := r.Record()
-			nl.Status, nl.Resolution = procure.LinePending, &rec
-			nl.OffContract = procure.OffContract{Description: l.Item.Name, Unit: l.Item.Unit,
-				Reason: "No contract price could take this line when it was submitted."}
+		if !ordered[ci] {
+			rec := ord.Results[ci].Record()
+			lines = append(lines, store.NewRequestLine{LineNo: n + 1, ItemID: l.Item.ID, Description: l.Item.Name, Unit: l.Item.Unit, Qty: l.Qty,
+				Resolution: &rec, OffContract: procure.OffContract{Description: l.Item.Name, Unit: l.Item.Unit,
+					Reason: "No contract price could take this line when it was submitted."}})
 			res.OffContract++
 			res.Notes = append(res.Notes, fmt.Sprintf("%s: no contract could take %s %s now, so it waits for procurement as an off-contract line.",
 				l.Item.Name, l.Qty, l.Item.Unit))
 		}
-		lines = append(lines, nl)
 		ci++
 	}
 	// The rest of the submission's writes go in one round trip.

@@ -32,6 +32,7 @@ func qty(s string) money.Quantity {
 // world is a small organisation: Munich (EUR) with an office admin, two
 // vendors, items, and contracts.
 type world struct {
+	url         string // the database's
 	st          *store.Store
 	a           *app.App
 	muc, ber    int64
@@ -43,8 +44,9 @@ type world struct {
 
 func newWorld(t *testing.T) world {
 	t.Helper()
-	st := store.New(pgtest.Pool(t))
-	w := world{st: st, a: app.New(st, at(june), time.UTC)}
+	url := pgtest.URL(t)
+	st := store.New(pgtest.PoolFor(t, url))
+	w := world{url: url, st: st, a: app.New(st, at(june), time.UTC)}
 	w.muc = testkit.MustLocation(t, st, "MUC", "EUR")
 	w.ber = testkit.MustLocation(t, st, "BER", "EUR")
 	w.office = testkit.MustUser(t, st, "office@example.test", testkit.Roles(procure.RoleOrderer), w.muc)
@@ -106,6 +108,25 @@ func TestSubmitIssuesOnePOPerVendor(t *testing.T) {
 	if err != nil || len(req.Lines) != 3 || req.Lines[2].Status != procure.LinePending || req.Lines[0].Status != procure.LineOrdered {
 		t.Fatalf("request %+v, %v", req, err)
 	}
+	// The request lists its lines in cart order: the two ordered at once
+	// (they are the PO lines) with their POs, then the one procurement decides.
+	for i, want := range []struct {
+		no       int
+		desc, po string
+		status   procure.RequestLineStatus
+		qty      string
+	}{{1, "Item PAP-1", "PO-2026-000001", procure.LineOrdered, "95"}, {2, "Item PEN-1", "PO-2026-000002", procure.LineOrdered, "10"},
+		{3, "Standing desk", "", procure.LinePending, "1"}} {
+		l := req.Lines[i]
+		if l.LineNo != want.no || l.Description != want.desc || l.PONumber != want.po || l.Status != want.status || l.Qty.String() != want.qty ||
+			(l.POID != 0) != (want.po != "") {
+			t.Errorf("line %d: %+v; want %+v", i+1, l, want)
+		}
+	}
+	if list, err := w.st.PurchaseRequests(ctx, w.office.OrderScope(), store.RequestFilter{}); err != nil || len(list) != 1 ||
+		len(list[0].Lines) != 3 || pendingLines(list[0]) != 1 {
+		t.Errorf("request list %+v, %v; want one request of 3 lines, 1 pending", list, err)
+	}
 	// The paper line's record explains the tier hint and the pens' record who lost.
 	pl, _ := w.st.PurchaseOrderByID(ctx, procure.Scope{}, req.Lines[0].POID)
 	if pl.Lines[0].Resolution.Hint != "order 100 for 450.00 EUR instead of 95 for 475.00 EUR" {
@@ -118,6 +139,76 @@ func TestSubmitIssuesOnePOPerVendor(t *testing.T) {
 	c, _ := w.st.ContractByID(ctx, w.cheap)
 	if c.Committed.String() != "475.00" {
 		t.Errorf("committed %s", c.Committed)
+	}
+}
+
+// Migration 18 moved the lines ordered at once from request_lines into
+// their PO lines; rolled back and applied again over a submitted request,
+// the request reads the same each time.
+func TestOrderedLinesMigrationKeepsRequests(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := t.Context()
+	for _, it := range []struct {
+		id  int64
+		qty string
+	}{{w.paper, "95"}, {w.pens, "10"}} {
+		if err := w.st.AddToCart(ctx, w.office.ID, w.muc, it.id, qty(it.qty)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.st.AddOffContractLine(ctx, w.office.ID, w.muc, qty("1"), procure.OffContract{Description: "Desk", Unit: "each", Reason: "none"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.a.SubmitRequest(ctx, w.office, w.muc, "key-migration-0001", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := w.st.PurchaseRequestByID(ctx, procure.Scope{}, res.RequestID)
+	if err != nil || len(before.Lines) != 3 {
+		t.Fatalf("request %+v, %v", before, err)
+	}
+	m, err := store.OpenMigration(w.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	ordered := func() (n int) {
+		t.Helper()
+		if err := w.st.Pool().QueryRow(ctx, `SELECT count(*) FROM request_lines WHERE status = 'ordered'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for { // back to version 17, before the move
+		v, _, err := m.Version()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v == 17 {
+			break
+		}
+		if err := m.Down(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.st.Pool().Reset() // prepared statements name columns that went away
+	if n := ordered(); n != 2 {
+		t.Errorf("after rolling back: %d ordered request lines, want 2", n)
+	}
+	if err := m.Up(); err != nil {
+		t.Fatal(err)
+	}
+	w.st.Pool().Reset()
+	if n := ordered(); n != 0 {
+		t.Errorf("after migrating again: %d ordered request lines, want 0", n)
+	}
+	after, err := w.st.PurchaseRequestByID(ctx, procure.Scope{}, res.RequestID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprintf("%+v", after.Lines) != fmt.Sprintf("%+v", before.Lines) {
+		t.Errorf("lines changed:\n%+v\n%+v", before.Lines, after.Lines)
 	}
 }
 
@@ -425,4 +516,14 @@ func TestUncappedCommittedUnderConcurrency(t *testing.T) {
 	if c, _ := w.st.ContractByID(ctx, w.cheap); c.Committed.String() != "350.00" {
 		t.Errorf("committed after a cancellation: %s, want 350.00", c.Committed)
 	}
+}
+
+func pendingLines(r procure.PurchaseRequest) int {
+	n := 0
+	for _, l := range r.Lines {
+		if l.Status == procure.LinePending {
+			n++
+		}
+	}
+	return n
 }

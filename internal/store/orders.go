@@ -166,14 +166,17 @@ type RequestFilter struct {
 // PurchaseRequests lists requests newest first within scope (without lines).
 func (q queries) PurchaseRequests(ctx context.Context, scope procure.Scope, f RequestFilter) ([]procure.PurchaseRequest, error) {
 	rows, err := q.db.Query(ctx, `
-		SELECT pr.id, pr.user_id, u.name, pr.location_id, l.name, pr.currency, pr.submitted_at,
-		       (SELECT count(*) FROM request_lines rl WHERE rl.request_id = pr.id),
-		       (SELECT count(*) FROM request_lines rl WHERE rl.request_id = pr.id AND rl.status = 'pending')
+		SELECT pr.id, pr.user_id, u.name, pr.location_id, l.name, pr.currency, pr.submitted_at, n.lines, n.pending
 		FROM purchase_requests pr JOIN users u ON u.id = pr.user_id JOIN locations l ON l.id = pr.location_id
+		CROSS JOIN LATERAL (
+			SELECT (SELECT count(*) FROM request_lines rl WHERE rl.request_id = pr.id) +
+			       (SELECT count(*) FROM purchase_orders po JOIN po_lines pl ON pl.po_id = po.id
+			        WHERE po.request_id = pr.id AND pl.request_line_no IS NOT NULL) AS lines,
+			       (SELECT count(*) FROM request_lines rl WHERE rl.request_id = pr.id AND rl.status = 'pending') AS pending) n
 		WHERE ($1::bigint[] IS NULL OR pr.location_id = ANY ($1))
 		  AND ($2 = 0 OR pr.location_id = $2)
 		  AND ($3 = 0 OR pr.id < $3)
-		  AND EXISTS (SELECT 1 FROM request_lines rl WHERE rl.request_id = pr.id)
+		  AND n.lines > 0
 		ORDER BY pr.id DESC LIMIT $4`, scope.Locations, f.LocationID, f.Before, pageLimit(f.Limit))
 	if err != nil {
 		return nil, classify(err, "requests")
@@ -238,9 +241,26 @@ const requestLineSelect = `
 	LEFT JOIN purchase_orders po ON po.id = pl.po_id
 	LEFT JOIN users d ON d.id = rl.decided_by`
 
-// requestLinesOf returns a request's lines in order.
+// orderedLineSelect selects a request's lines that were ordered at once,
+// on contract: its PO lines (their resolution is on the PO), shaped as
+// request lines.
+const orderedLineSelect = `
+	SELECT 0, po.request_id, pl.request_line_no, COALESCE(pl.item_id, 0), COALESCE(i.sku, ''), COALESCE(i.category, ''), pl.description, pl.unit,
+	       pl.qty::text, '0', 0, '', '', 'ordered', po.number, po.id, '', NULL::timestamptz, '', NULL::jsonb,
+	       pr.location_id, l.name, pr.currency, u.name, pr.submitted_at
+	FROM purchase_orders po
+	JOIN po_lines pl ON pl.po_id = po.id
+	JOIN purchase_requests pr ON pr.id = po.request_id
+	JOIN locations l ON l.id = pr.location_id
+	JOIN users u ON u.id = pr.user_id
+	LEFT JOIN items i ON i.id = pl.item_id`
+
+// requestLinesOf returns a request's lines in order: those ordered at once
+// and those that went to procurement.
 func (q queries) requestLinesOf(ctx context.Context, requestID int64) ([]procure.RequestLine, error) {
-	rows, err := q.db.Query(ctx, requestLineSelect+` WHERE rl.request_id = $1 ORDER BY rl.line_no`, requestID)
+	rows, err := q.db.Query(ctx, requestLineSelect+` WHERE rl.request_id = $1
+		UNION ALL`+orderedLineSelect+` WHERE po.request_id = $1 AND pl.request_line_no IS NOT NULL
+		ORDER BY 3`, requestID)
 	if err != nil {
 		return nil, classify(err, "request lines")
 	}

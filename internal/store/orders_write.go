@@ -73,6 +73,9 @@ type NewPOLine struct {
 	PriceID     int64
 	TierMin     money.Quantity
 	Resolution  *pricing.Record
+	// the line's number in the request it was ordered from at once, on
+	// contract (0 for a line procurement approved: its request line has it)
+	RequestLineNo int
 }
 
 // InsertPOs writes issued POs (numbers[i] for pos[i]) and all their lines
@@ -116,6 +119,7 @@ func (tx *Tx) InsertPOs(ctx context.Context, requestID int64, pos []NewPO, numbe
 	var (
 		poIDs, items, contracts, priceIDs []*int64
 		nos                               []int32
+		requestNos                        []*int32
 		descs, units, vskus, cats         []string
 		qtys, prices, lineTotals          []string
 		tiers, res                        []*string
@@ -126,6 +130,12 @@ func (tx *Tx) InsertPOs(ctx context.Context, requestID int64, pos []NewPO, numbe
 			poID := ids[i]
 			poIDs = append(poIDs, &poID)
 			nos = append(nos, int32(k+1))
+			var rno *int32
+			if l.RequestLineNo > 0 {
+				v := int32(l.RequestLineNo)
+				rno = &v
+			}
+			requestNos = append(requestNos, rno)
 			var item, contract, price *int64
 			var tier, rec *string
 			if l.ItemID != 0 {
@@ -152,14 +162,14 @@ func (tx *Tx) InsertPOs(ctx context.Context, requestID int64, pos []NewPO, numbe
 	}
 	lrows, err := tx.db.Query(ctx, `
 		INSERT INTO po_lines (po_id, line_no, item_id, description, unit, vendor_sku, qty, unit_price, total,
-		                      contract_id, price_id, tier_min, resolution, category, location_id, vendor_id, currency, ordered_at)
+		                      contract_id, price_id, tier_min, resolution, category, location_id, vendor_id, currency, ordered_at, request_line_no)
 		SELECT u.po, u.no, u.item, u.descr, u.unit, u.vsku, u.qty::numeric, u.price::numeric, u.total::numeric,
-		       u.contract, u.price_id, u.tier::numeric, u.res::jsonb, u.cat, po.location_id, po.vendor_id, po.currency, po.submitted_at
+		       u.contract, u.price_id, u.tier::numeric, u.res::jsonb, u.cat, po.location_id, po.vendor_id, po.currency, po.submitted_at, u.rno
 		FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-		            $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::text[])
-		     AS u(po, no, item, descr, unit, vsku, qty, price, total, contract, price_id, tier, res, cat)
+		            $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::int[])
+		     AS u(po, no, item, descr, unit, vsku, qty, price, total, contract, price_id, tier, res, cat, rno)
 		JOIN purchase_orders po ON po.id = u.po
-		RETURNING id, po_id, line_no`, poIDs, nos, items, descs, units, vskus, qtys, prices, lineTotals, contracts, priceIDs, tiers, res, cats)
+		RETURNING id, po_id, line_no`, poIDs, nos, items, descs, units, vskus, qtys, prices, lineTotals, contracts, priceIDs, tiers, res, cats, requestNos)
 	if err != nil {
 		return nil, nil, classify(err, "insert po lines")
 	}
@@ -181,38 +191,39 @@ func (tx *Tx) InsertPOs(ctx context.Context, requestID int64, pos []NewPO, numbe
 	return ids, lineIDs, classify(lrows.Err(), "insert po lines")
 }
 
-// NewRequestLine is a requested line to write with its outcome.
+// NewRequestLine is a requested line that goes to procurement: an
+// off-contract line, or a catalogue line no contract could take.
 type NewRequestLine struct {
+	LineNo      int // in the request, counting the lines ordered at once
 	ItemID      int64
 	Description string
 	Unit        string
 	Qty         money.Quantity
 	OffContract procure.OffContract
-	Status      procure.RequestLineStatus
-	POLineID    int64
-	Resolution  *pricing.Record // for lines that did not resolve
+	Resolution  *pricing.Record // for catalogue lines: every candidate and why it could not take the line
 }
 
-// InsertRequestLines queues writing the lines of a request, numbered in order.
+// InsertRequestLines queues writing a request's lines that wait for
+// procurement.
 func (b *Batch) InsertRequestLines(requestID int64, lines []NewRequestLine) error {
+	if len(lines) == 0 {
+		return nil
+	}
 	n := len(lines)
 	nos := make([]int32, n)
-	items, poLines, vendors := make([]*int64, n), make([]*int64, n), make([]*int64, n)
-	descs, units, qtys, statuses := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	items, vendors := make([]*int64, n), make([]*int64, n)
+	descs, units, qtys := make([]string, n), make([]string, n), make([]string, n)
 	ests, res := make([]*string, n), make([]*string, n)
 	vnames, reasons := make([]string, n), make([]string, n)
 	for i, l := range lines {
-		nos[i] = int32(i + 1)
+		nos[i] = int32(l.LineNo)
 		if l.ItemID != 0 {
 			items[i] = &l.ItemID
-		}
-		if l.POLineID != 0 {
-			poLines[i] = &l.POLineID
 		}
 		if l.OffContract.SuggestedVendorID != 0 {
 			vendors[i] = &l.OffContract.SuggestedVendorID
 		}
-		descs[i], units[i], qtys[i], statuses[i] = l.Description, l.Unit, l.Qty.String(), string(l.Status)
+		descs[i], units[i], qtys[i] = l.Description, l.Unit, l.Qty.String()
 		vnames[i], reasons[i] = l.OffContract.SuggestedVendorName, l.OffContract.Reason
 		if l.OffContract.EstPrice > 0 {
 			e := l.OffContract.EstPrice.Format(4)
@@ -229,12 +240,12 @@ func (b *Batch) InsertRequestLines(requestID int64, lines []NewRequestLine) erro
 	}
 	b.b.Queue(`
 		INSERT INTO request_lines (request_id, line_no, item_id, description, unit, qty, est_price, suggested_vendor_id,
-		                           suggested_vendor_name, reason, status, po_line_id, resolution)
-		SELECT $1, u.no, u.item, u.descr, u.unit, u.qty::numeric, u.est::numeric, u.vendor, u.vname, u.reason, u.status, u.poline, u.res::jsonb
+		                           suggested_vendor_name, reason, status, resolution)
+		SELECT $1, u.no, u.item, u.descr, u.unit, u.qty::numeric, u.est::numeric, u.vendor, u.vname, u.reason, 'pending', u.res::jsonb
 		FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
-		            $10::text[], $11::text[], $12::bigint[], $13::text[])
-		     AS u(no, item, descr, unit, qty, est, vendor, vname, reason, status, poline, res)`,
-		requestID, nos, items, descs, units, qtys, ests, vendors, vnames, reasons, statuses, poLines, res)
+		            $10::text[], $11::text[])
+		     AS u(no, item, descr, unit, qty, est, vendor, vname, reason, res)`,
+		requestID, nos, items, descs, units, qtys, ests, vendors, vnames, reasons, res)
 	return nil
 }
 
