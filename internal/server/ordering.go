@@ -541,9 +541,16 @@ func (s *Server) submitCart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	loc, _, err := s.orderLocation(r, f.str("location"))
-	if err != nil {
-		return err
+	// A location of the user's is taken as it is: the submission reads it
+	// again, in the user's scope, inside its transaction. Anything else gets
+	// orderLocation's answer (the default location, or not found).
+	locID, err := strconv.ParseInt(f.str("location"), 10, 64)
+	if err != nil || !currentUser(r).InLocation(locID) {
+		loc, _, err := s.orderLocation(r, f.str("location"))
+		if err != nil {
+			return err
+		}
+		locID = loc.ID
 	}
 	key := f.str("key")
 	if err := f.err(); err != nil {
@@ -561,10 +568,10 @@ func (s *Server) submitCart(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	res, err := s.App.SubmitRequest(r.Context(), currentUser(r), loc.ID, key, seen)
+	res, err := s.App.SubmitRequest(r.Context(), currentUser(r), locID, key, seen)
 	if procure.KindOf(err) == procure.KindInvalid {
 		s.flash(r, "error", procure.MessageOf(err))
-		redirect(w, r, cartURL(loc.ID))
+		redirect(w, r, cartURL(locID))
 		return nil
 	}
 	if err != nil {

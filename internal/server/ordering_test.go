@@ -219,6 +219,16 @@ func TestOtherLocationsRecordsAreNotFound(t *testing.T) {
 			t.Errorf("POST %s as Berlin: %d", p, r.StatusCode)
 		}
 	}
+	// Submitting Munich's cart (or a made-up location's) as Berlin: not found.
+	northKey := "key-north-0123456789"
+	for _, loc := range []string{fmt.Sprint(s.muc), "987654", "abc"} {
+		if r := s.app.PostForm(t, s.north, "/cart/submit", url.Values{"location": {loc}, "key": {northKey}}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("POST /cart/submit for location %s as Berlin: %d", loc, r.StatusCode)
+		}
+	}
+	if reqs, _ := s.app.Store.PurchaseRequests(t.Context(), procure.Scope{}, store.RequestFilter{}); len(reqs) != 1 {
+		t.Errorf("%d requests, want Munich's one", len(reqs))
+	}
 	if after, _ := s.app.Store.CartLines(t.Context(), s.officeUser.ID, s.muc); len(after) != 1 || after[0].Qty != 2_000 {
 		t.Errorf("Munich's cart changed: %+v", after)
 	}
