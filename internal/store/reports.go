@@ -129,8 +129,9 @@ func (q queries) Compliance(ctx context.Context, f procure.ReportFilter, tz *tim
 			       CASE WHEN $6 = 'category' THEN pl.category ELSE '' END AS cat,
 			       date_trunc('month', pl.ordered_at AT TIME ZONE $7)::date AS month,
 			       pl.currency, pl.total, pl.contract_id IS NOT NULL AS on_contract
-			FROM po_lines pl JOIN purchase_orders po ON po.id = pl.po_id
-			WHERE pl.ordered_at >= $1 AND pl.ordered_at < $2 AND po.status NOT IN ('cancelled', 'rejected')
+			FROM po_lines pl
+			WHERE pl.ordered_at >= $1 AND pl.ordered_at < $2 AND NOT EXISTS (SELECT 1 FROM purchase_orders po
+			      WHERE po.id = pl.po_id AND po.status IN ('cancelled', 'rejected'))
 			  AND ($3 = 0 OR pl.vendor_id = $3) AND ($4 = 0 OR pl.location_id = $4) AND ($5 = '' OR pl.category = $5)),
 		g AS (
 			SELECT GROUPING(key, cat, month) AS mask, key, cat, month, currency,
@@ -182,8 +183,9 @@ func (q queries) TopOffContract(ctx context.Context, f procure.ReportFilter, tz 
 		SELECT descr, currency, n, spend::text FROM (
 			SELECT min(pl.description) AS descr, pl.currency, count(*) AS n, sum(pl.total) AS spend,
 			       row_number() OVER (PARTITION BY pl.currency ORDER BY sum(pl.total) DESC, min(pl.description)) AS rank
-			FROM po_lines pl JOIN purchase_orders po ON po.id = pl.po_id
-			WHERE pl.ordered_at >= $1 AND pl.ordered_at < $2 AND po.status NOT IN ('cancelled', 'rejected') AND pl.contract_id IS NULL
+			FROM po_lines pl
+			WHERE pl.ordered_at >= $1 AND pl.ordered_at < $2 AND NOT EXISTS (SELECT 1 FROM purchase_orders po
+			      WHERE po.id = pl.po_id AND po.status IN ('cancelled', 'rejected')) AND pl.contract_id IS NULL
 			  AND ($3 = 0 OR pl.vendor_id = $3) AND ($4 = 0 OR pl.location_id = $4) AND ($5 = '' OR pl.category = $5)
 			GROUP BY lower(pl.description), pl.currency) t
 		WHERE rank <= $6 ORDER BY currency, rank`, from, to, f.VendorID, f.LocationID, f.Category, n)
@@ -516,9 +518,10 @@ func (q queries) Value(ctx context.Context, f procure.ReportFilter, tz *time.Loc
 			       date_trunc('month', pl.ordered_at AT TIME ZONE $6)::date AS month,
 			       CASE WHEN cp.baseline_price IS NOT NULL THEN (cp.baseline_price - pl.unit_price) * pl.qty END AS saved,
 			       CASE WHEN cp.baseline_price IS NOT NULL THEN pl.total END AS base_total
-			FROM po_lines pl JOIN purchase_orders po ON po.id = pl.po_id
+			FROM po_lines pl
 			LEFT JOIN contract_prices cp ON cp.id = pl.price_id
-			WHERE pl.ordered_at >= $1 AND pl.ordered_at < $2 AND po.status NOT IN ('cancelled', 'rejected')
+			WHERE pl.ordered_at >= $1 AND pl.ordered_at < $2 AND NOT EXISTS (SELECT 1 FROM purchase_orders po
+			      WHERE po.id = pl.po_id AND po.status IN ('cancelled', 'rejected'))
 			  AND ($3 = 0 OR pl.vendor_id = $3) AND ($4 = 0 OR pl.location_id = $4) AND ($5 = '' OR pl.category = $5)),
 		g AS (
 			SELECT GROUPING(contract_id, category, month) AS mask, contract_id, category, month, currency,
