@@ -108,6 +108,7 @@ func NewSessions(pool *pgxpool.Pool, secure bool, lifetime time.Duration) (*scs.
 	sm := scs.New()
 	st := pgxstore.NewWithConfig(pool, pgxstore.Config{CleanUpInterval: 5 * time.Minute})
 	sm.Store = st
+	sm.Codec = sessionCodec{}
 	sm.IdleTimeout = 0
 	sm.Lifetime = lifetime
 	sm.Cookie.Name = "procure_session"
