@@ -305,3 +305,49 @@ func TestReceiveAndApproveThroughForms(t *testing.T) {
 		t.Errorf("status %s", po.Status)
 	}
 }
+
+// "Order again" puts the catalogue lines of a request (those ordered at
+// once, which are its PO lines) back into the cart with their quantities;
+// the off-contract line is not a catalogue line and stays out.
+func TestOrderAgain(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	s.add(t, s.office, s.paper, "95")
+	s.add(t, s.office, s.pens, "10")
+	if r := s.app.PostForm(t, s.office, "/cart/offcontract", url.Values{"location": {fmt.Sprint(s.muc)}, "description": {"Standing desk"},
+		"qty": {"1"}, "unit": {"each"}, "est_price": {"450"}, "reason": {"Not in the catalogue"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("off-contract line: %d %s", r.StatusCode, r.Body)
+	}
+	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
+	r := s.app.PostForm(t, s.office, "/cart/submit", url.Values{"location": {fmt.Sprint(s.muc)}, "key": {keyRe.FindStringSubmatch(cart.Body)[1]}})
+	reqPath := r.Header.Get("Location")
+	if !strings.HasPrefix(reqPath, "/requests/") {
+		t.Fatalf("submit: %d %s", r.StatusCode, reqPath)
+	}
+	page := s.app.Get(t, s.office, reqPath)
+	for _, want := range []string{"Item PAP-1", "Item PEN-1", "Standing desk", "PO-2026-000001", "PO-2026-000002", "waiting for procurement"} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("request page lacks %q", want)
+		}
+	}
+	if lines, _ := s.app.Store.CartLines(t.Context(), s.officeUser.ID, s.muc); len(lines) != 0 {
+		t.Fatalf("cart not emptied: %d lines", len(lines))
+	}
+	if r := s.app.PostForm(t, s.office, reqPath+"/reorder", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reorder: %d", r.StatusCode)
+	}
+	lines, err := s.app.Store.CartLines(t.Context(), s.officeUser.ID, s.muc)
+	if err != nil || len(lines) != 2 {
+		t.Fatalf("cart after order again: %+v, %v; want the paper and the pens", lines, err)
+	}
+	got := map[int64]string{}
+	for _, l := range lines {
+		if l.Item == nil {
+			t.Fatalf("an off-contract line came back: %+v", l)
+		}
+		got[l.Item.ID] = l.Qty.String()
+	}
+	if got[s.paper] != "95" || got[s.pens] != "10" {
+		t.Errorf("quantities %v; want paper 95, pens 10", got)
+	}
+}
