@@ -353,19 +353,43 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // measure runs op on every client in a loop for d.
 func measure(clients []*client, d time.Duration, op func(*client, int) error) result {
+	deadline := time.Now().Add(d)
+	return runAll(clients, func(*client, int) bool { return time.Now().Before(deadline) }, op)
+}
+
+// measureRounds runs rounds until d of measured time has passed: fill
+// (not timed, nothing else running) prepares one cart per client and
+// location, then every client submits its carts one after the other, all
+// clients at once; the round's wall time is measured time.
+func measureRounds(clients []*client, d time.Duration, fill func() error, op func(*client, int64) error) (result, error) {
+	var res result
+	for res.elapsed < d {
+		if err := fill(); err != nil {
+			return res, err
+		}
+		round := runAll(clients, func(c *client, i int) bool { return i < len(c.locations) },
+			func(c *client, i int) error { return op(c, c.locations[i]) })
+		res.add(round.lat, round.errors, round.firstErr)
+		res.elapsed += round.elapsed
+	}
+	return res, nil
+}
+
+// runAll runs op on every client at once, each in a loop while more says
+// so, and returns the latencies over the wall time until the last is done.
+func runAll(clients []*client, more func(*client, int) bool, op func(*client, int) error) result {
 	var (
 		mu  sync.Mutex
 		res result
 		wg  sync.WaitGroup
 	)
 	start := time.Now()
-	deadline := start.Add(d)
 	for _, c := range clients {
 		wg.Go(func() {
 			var lat []time.Duration
 			var errs int64
 			var firstErr error
-			for i := 0; time.Now().Before(deadline); i++ {
+			for i := 0; more(c, i); i++ {
 				t := time.Now()
 				if err := op(c, i); err != nil {
 					if errs++; firstErr == nil {
@@ -383,47 +407,6 @@ func measure(clients []*client, d time.Duration, op func(*client, int) error) re
 	wg.Wait()
 	res.elapsed = time.Since(start)
 	return res
-}
-
-// measureRounds runs rounds until d of measured time has passed: fill
-// (not timed, nothing else running) prepares one cart per client and
-// location, then every client submits its carts one after the other, all
-// clients at once; the round's wall time is measured time.
-func measureRounds(clients []*client, d time.Duration, fill func() error, op func(*client, int64) error) (result, error) {
-	var res result
-	for res.elapsed < d {
-		if err := fill(); err != nil {
-			return res, err
-		}
-		var (
-			mu sync.Mutex
-			wg sync.WaitGroup
-		)
-		start := time.Now()
-		for _, c := range clients {
-			wg.Go(func() {
-				var lat []time.Duration
-				var errs int64
-				var firstErr error
-				for _, loc := range c.locations {
-					t := time.Now()
-					if err := op(c, loc); err != nil {
-						if errs++; firstErr == nil {
-							firstErr = err
-						}
-						continue
-					}
-					lat = append(lat, time.Since(t))
-				}
-				mu.Lock()
-				res.add(lat, errs, firstErr)
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
-		res.elapsed += time.Since(start)
-	}
-	return res, nil
 }
 
 // reportBench signs in the bench finance user and times every report page
