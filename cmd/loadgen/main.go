@@ -98,7 +98,13 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 		return err
 	}
 	defer pool.Close()
+	fixedPool, err := store.OpenFixedPool(ctx, pool) // as cmd/procure serve does
+	if err != nil {
+		return err
+	}
+	defer fixedPool.Close()
 	st := store.New(pool)
+	st.UseFixedPool(fixedPool)
 	hasher, err := auth.NewHasher()
 	if err != nil {
 		return err
@@ -155,7 +161,7 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 		}
 	}
 	config.TuneGC(os.Environ()) // as cmd/procure serve does
-	sessions, stop := server.NewSessions(pool, false, 12*time.Hour)
+	sessions, stop := server.NewSessions(fixedPool, false, 12*time.Hour)
 	defer stop()
 	srv, err := server.New(server.Deps{Store: st, Hasher: hasher, Sessions: sessions,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})

@@ -140,7 +140,13 @@ func serve(args []string) error {
 		return err
 	}
 	defer pool.Close()
+	fixedPool, err := store.OpenFixedPool(ctx, pool)
+	if err != nil {
+		return err
+	}
+	defer fixedPool.Close()
 	st := store.New(pool)
+	st.UseFixedPool(fixedPool)
 	hasher, err := auth.NewHasher()
 	if err != nil {
 		return err
@@ -150,7 +156,7 @@ func serve(args []string) error {
 			return err
 		}
 	}
-	sessions, stopCleanup := server.NewSessions(pool, c.CookieSecure, c.SessionLifetime)
+	sessions, stopCleanup := server.NewSessions(fixedPool, c.CookieSecure, c.SessionLifetime)
 	defer stopCleanup()
 	srv, err := server.New(server.Deps{
 		Store: st, Hasher: hasher, Sessions: sessions, Log: log,

@@ -5,7 +5,9 @@ import (
 	"testing"
 
 	"github.com/procure-app/procure/internal/pgtest"
+	"github.com/procure-app/procure/internal/procure"
 	"github.com/procure-app/procure/internal/store"
+	"github.com/procure-app/procure/internal/testkit"
 )
 
 // Connections plan each statement afresh (for queries with optional
@@ -81,5 +83,50 @@ func TestMigrationsRollBackAndReapply(t *testing.T) {
 	}
 	if v, dirty, err := m.Version(); err != nil || dirty || v != latest {
 		t.Fatalf("after reapplying: version %d dirty=%v err=%v; want %d", v, dirty, err, latest)
+	}
+}
+
+// The fixed-read pool is the main pool's half, letting Postgres reuse
+// plans, and the per-request reads go through it once the store uses it.
+func TestFixedPoolReusesPlans(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	fixed, err := store.OpenFixedPool(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mode string
+	if err := fixed.QueryRow(ctx, `SHOW plan_cache_mode`).Scan(&mode); err != nil || mode != "auto" {
+		t.Errorf("fixed pool plan_cache_mode = %q, %v; want auto", mode, err)
+	}
+	var timeout string
+	if err := fixed.QueryRow(ctx, `SHOW lock_timeout`).Scan(&timeout); err != nil || timeout != "3s" {
+		t.Errorf("fixed pool lock_timeout = %q, %v; want the app's 3s", timeout, err)
+	}
+	if got, want := fixed.Config().MaxConns, max(2, pool.Config().MaxConns/2); got != want {
+		t.Errorf("fixed pool size %d, want %d", got, want)
+	}
+	if err := pool.QueryRow(ctx, `SHOW plan_cache_mode`).Scan(&mode); err != nil || mode != "force_custom_plan" {
+		t.Errorf("main pool plan_cache_mode = %q, %v; want force_custom_plan", mode, err)
+	}
+	st := store.New(pool)
+	id := testkit.MustUser(t, st, "viewer@example.test", nil).ID
+	st.UseFixedPool(fixed)
+	if u, _, err := st.Viewer(ctx, id, true); err != nil || u.ID != id {
+		t.Fatalf("viewer through the fixed pool: %+v, %v", u, err)
+	}
+	fixed.Close() // the reads go through it: with it closed they fail, the rest still works
+	if _, _, err := st.Viewer(ctx, id, true); err == nil {
+		t.Error("Viewer did not use the fixed pool")
+	}
+	if _, _, err := st.LocationsAtCatalogueVersion(ctx, procure.Scope{}); err == nil {
+		t.Error("LocationsAtCatalogueVersion did not use the fixed pool")
+	}
+	if _, err := st.CatalogueFresh(ctx, id, 0, nil, nil); err == nil {
+		t.Error("CatalogueFresh did not use the fixed pool")
+	}
+	if _, err := st.UserByID(ctx, id); err != nil {
+		t.Errorf("the main pool: %v", err)
 	}
 }

@@ -58,9 +58,15 @@ func (a *App) Twin(t testing.TB, opts ...Option) *App {
 }
 
 func start(t testing.TB, pool *pgxpool.Pool, opts ...Option) *App {
+	fixedPool, err := store.OpenFixedPool(t.Context(), pool) // as cmd/procure serve does
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fixedPool.Close)
 	st := store.New(pool)
+	st.UseFixedPool(fixedPool)
 	hasher, _ := testkit.Hasher(t)
-	sessions, stop := server.NewSessions(pool, false, 12*time.Hour)
+	sessions, stop := server.NewSessions(fixedPool, false, 12*time.Hour)
 	t.Cleanup(stop)
 	d := server.Deps{Store: st, Hasher: hasher, Sessions: sessions,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
