@@ -398,6 +398,10 @@ func TestApproveRejectReceiveCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	req, _ := w.st.PurchaseRequestByID(ctx, w.office.OrderScope(), res.RequestID)
+	// Three lines still: the approved line's PO line is not listed again.
+	if len(req.Lines) != 3 || req.Lines[0].LineNo != 1 || req.Lines[1].LineNo != 2 || req.Lines[2].LineNo != 3 {
+		t.Fatalf("request lines after the decisions: %+v", req.Lines)
+	}
 	if req.Lines[1].Status != procure.LineApproved || req.Lines[1].PONumber != number || req.Lines[2].Status != procure.LineRejected ||
 		req.Lines[2].DecisionNote != "Use the existing plants contract" {
 		t.Errorf("request lines %+v", req.Lines)
