@@ -397,19 +397,5 @@ func (q queries) CatalogueVendors(ctx context.Context, locationID int64, cur mon
 			  AND (NOT EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id)
 			       OR EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id AND cl.location_id = $1)))
 		ORDER BY lower(v.name), v.id`, locationID, cur.Code(), today.Time())
-	if err != nil {
-		return nil, classify(err, "catalogue vendors")
-	}
-	defer rows.Close()
-	var out []procure.Vendor
-	for rows.Next() {
-		var v procure.Vendor
-		var status string
-		if err := rows.Scan(&v.ID, &v.Name, &status); err != nil {
-			return nil, classify(err, "scan vendor")
-		}
-		v.Status = procure.VendorStatus(status)
-		out = append(out, v)
-	}
-	return out, classify(rows.Err(), "catalogue vendors")
+	return scanVendorOptions(rows, err, "catalogue vendors")
 }

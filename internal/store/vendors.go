@@ -272,8 +272,13 @@ func (q queries) Suppliers(ctx context.Context, f SupplierFilter) ([]procure.Sup
 // VendorOptions lists every vendor's id, name and status, for select boxes.
 func (q queries) VendorOptions(ctx context.Context) ([]procure.Vendor, error) {
 	rows, err := q.db.Query(ctx, `SELECT id, name, status FROM vendors ORDER BY lower(name), id`)
+	return scanVendorOptions(rows, err, "vendor options")
+}
+
+// scanVendorOptions reads rows of (id, name, status) vendors.
+func scanVendorOptions(rows pgx.Rows, err error, what string) ([]procure.Vendor, error) {
 	if err != nil {
-		return nil, classify(err, "vendor options")
+		return nil, classify(err, what)
 	}
 	defer rows.Close()
 	var out []procure.Vendor
@@ -281,10 +286,10 @@ func (q queries) VendorOptions(ctx context.Context) ([]procure.Vendor, error) {
 		var v procure.Vendor
 		var status string
 		if err := rows.Scan(&v.ID, &v.Name, &status); err != nil {
-			return nil, classify(err, "scan vendor option")
+			return nil, classify(err, "scan "+what)
 		}
 		v.Status = procure.VendorStatus(status)
 		out = append(out, v)
 	}
-	return out, classify(rows.Err(), "vendor options")
+	return out, classify(rows.Err(), what)
 }
