@@ -56,6 +56,7 @@ func main() {
 	dbConns := flag.Int("dbconns", 20, "database connections of the server's pool (the app's DATABASE_MAX_CONNS default)")
 	warmup := flag.Duration("warmup", 5*time.Second, "unmeasured load before each scenario's runs (connections, plans and caches warm, as in a running server)")
 	scenario := flag.String("scenario", "all", "all, catalogue, submit or reports")
+	cart := flag.String("cart", "both", "how a submitted cart's 20 lines spread: contract (one contract's price list: one or two POs), spread (20 contracts: 7 to 8 POs) or both")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and load) to this file")
 	flag.Parse()
 	if *profile != "" {
@@ -65,14 +66,20 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	if err := run(*conns, int32(*dbConns), *duration, *warmup, *runs, *scenario); err != nil {
+	shapes := map[string][]store.BenchCart{"contract": {store.CartOneContract}, "spread": {store.CartSpread},
+		"both": {store.CartOneContract, store.CartSpread}}[*cart]
+	if shapes == nil {
+		fmt.Fprintln(os.Stderr, "loadgen: -cart is contract, spread or both")
+		os.Exit(2)
+	}
+	if err := run(*conns, int32(*dbConns), *duration, *warmup, *runs, *scenario, shapes); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, scenario string) error {
+func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, scenario string, shapes []store.BenchCart) error {
 	ctx := context.Background()
 	dbURL := os.Getenv("DATABASE_URL")
 	if dbURL == "" {
@@ -230,31 +237,34 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 		}
 		stamp := time.Now().UnixNano()
 		round := 0
-		fill := func() error {
-			round++
-			n, err := st.FillBenchCarts(ctx, ids, 20, round)
-			if err == nil && n != len(ids)*len(clients[0].locations) {
-				err = fmt.Errorf("filled %d carts, want %d", n, len(ids)*len(clients[0].locations))
-			}
-			return err
-		}
-		submit := func(c *client, loc int64) error {
-			key := fmt.Sprintf("loadgen-%d-%02d-%d-%d", stamp, c.n, round, loc)
-			return c.post(base+"/cart/submit", url.Values{"location": {fmt.Sprint(loc)}, "key": {key}})
-		}
-		if warmup > 0 {
-			res, err := measureRounds(clients, warmup, fill, submit)
-			if err != nil {
+		for _, shape := range shapes {
+			label := map[store.BenchCart]string{store.CartOneContract: "one contract", store.CartSpread: "20 contracts"}[shape]
+			fill := func() error {
+				round++
+				n, err := st.FillBenchCarts(ctx, ids, 20, round, shape)
+				if err == nil && n != len(ids)*len(clients[0].locations) {
+					err = fmt.Errorf("filled %d carts, want %d", n, len(ids)*len(clients[0].locations))
+				}
 				return err
 			}
-			fmt.Printf("submit 20-line cart warm-up: %s\n", res)
-		}
-		for r := 1; r <= runs; r++ {
-			res, err := measureRounds(clients, duration, fill, submit)
-			if err != nil {
-				return err
+			submit := func(c *client, loc int64) error {
+				key := fmt.Sprintf("loadgen-%d-%02d-%d-%d", stamp, c.n, round, loc)
+				return c.post(base+"/cart/submit", url.Values{"location": {fmt.Sprint(loc)}, "key": {key}})
 			}
-			fmt.Printf("submit 20-line cart run %d: %s\n", r, res)
+			if warmup > 0 {
+				res, err := measureRounds(clients, warmup, fill, submit)
+				if err != nil {
+					return err
+				}
+				fmt.Printf("submit 20-line cart (%s) warm-up: %s\n", label, res)
+			}
+			for r := 1; r <= runs; r++ {
+				res, err := measureRounds(clients, duration, fill, submit)
+				if err != nil {
+					return err
+				}
+				fmt.Printf("submit 20-line cart (%s) run %d: %s\n", label, r, res)
+			}
 		}
 	}
 	return nil

@@ -278,42 +278,80 @@ func (s *Store) BenchOrderAnywhere(ctx context.Context, userIDs []int64) error {
 	return classify(err, "bench locations")
 }
 
+// BenchCart is how a bench cart's lines spread over contracts.
+type BenchCart int
+
+const (
+	// CartOneContract takes a cart's lines from one contract's price list
+	// (an office restocking from its stationery contract): one PO, or two
+	// when the contract's twin prices some of the items lower.
+	CartOneContract BenchCart = iota
+	// CartSpread takes each line from a different contract: 20 contracts
+	// of 7 to 8 vendors, so 7 to 8 POs per submission.
+	CartSpread
+)
+
+// benchCartSources numbers, per location, the bench contracts that serve
+// it (k from 0, m of them, in id order) and each contract's price rows
+// (rn from 1, cnt of them, in id order), for FillBenchCarts to pick from.
+const benchCartSources = `
+	WITH cp AS MATERIALIZED (
+		SELECT p.id, p.item_id, p.contract_id, row_number() OVER (PARTITION BY p.contract_id ORDER BY p.id) AS rn
+		FROM contract_prices p JOIN contracts c ON c.id = p.contract_id
+		WHERE c.number LIKE 'BC-%'
+	), counts AS MATERIALIZED (
+		SELECT contract_id, count(*) AS cnt FROM cp GROUP BY contract_id
+	), eligible AS MATERIALIZED (
+		SELECT l.id AS location_id, c.id AS contract_id, n.cnt,
+		       row_number() OVER (PARTITION BY l.id ORDER BY c.id) - 1 AS k, count(*) OVER (PARTITION BY l.id) AS m
+		FROM locations l
+		JOIN contracts c ON c.currency = l.currency AND c.number LIKE 'BC-%' AND c.status = 'active'
+		JOIN counts n ON n.contract_id = c.id
+		WHERE l.code LIKE 'B%'
+		  AND (NOT EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id)
+		       OR EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id AND cl.location_id = l.id))
+	), carts AS (
+		SELECT ul.user_id, ul.location_id,
+		       (($3 + ul.user_id * 53 + ul.location_id * 31) * 7919) AS h1, (($3 + ul.user_id * 31 + ul.location_id * 17) * 7907) AS h2
+		FROM user_locations ul WHERE ul.user_id = ANY ($1)
+	)`
+
 // FillBenchCarts fills the cart of each given user at each of their
-// locations with n distinct catalogue items offered there (priced on a
-// contract in the location's currency that covers it), replacing what the
-// cart held, in one statement: the load generator measures submissions of
+// locations with n distinct catalogue items priced by contracts that serve
+// the location, shaped as the BenchCart says, replacing what the carts
+// held, in one statement: the load generator measures submissions of
 // n-line carts without measuring n add-to-cart requests, and without the
-// filling competing with the measured submissions. seed varies the items
+// filling competing with the measured submissions. seed varies the carts
 // between rounds. It returns the number of carts filled.
-func (s *Store) FillBenchCarts(ctx context.Context, userIDs []int64, n, seed int) (int, error) {
+func (s *Store) FillBenchCarts(ctx context.Context, userIDs []int64, n, seed int, shape BenchCart) (int, error) {
 	if _, err := s.db.Exec(ctx, `DELETE FROM cart_lines WHERE user_id = ANY ($1)`, userIDs); err != nil {
 		return 0, classify(err, "empty bench carts")
 	}
+	// One contract: the cart's contract is the (h1 mod m)-th serving the
+	// location, its lines n consecutive rows of that contract's list.
+	pick := `
+		SELECT x.user_id, x.location_id, cp.item_id, cp.id
+		FROM carts x
+		JOIN eligible e ON e.location_id = x.location_id AND e.k = x.h1 % e.m
+		JOIN cp ON cp.contract_id = e.contract_id
+		       AND cp.rn > x.h2 % greatest(e.cnt - $2, 1) AND cp.rn <= x.h2 % greatest(e.cnt - $2, 1) + $2`
+	if shape == CartSpread {
+		// Spread: the n contracts from the (h1 mod m)-th on (wrapping
+		// round), one row of each.
+		pick = `
+		SELECT x.user_id, x.location_id, cp.item_id, cp.id
+		FROM carts x
+		JOIN eligible e ON e.location_id = x.location_id AND (e.k - x.h1 % e.m + e.m) % e.m < $2
+		JOIN cp ON cp.contract_id = e.contract_id AND cp.rn = (x.h2 + e.k * 13) % e.cnt + 1`
+	}
 	var carts int
-	err := s.db.QueryRow(ctx, `
-		WITH filled AS (
-			INSERT INTO cart_lines (user_id, location_id, item_id, qty)
-			SELECT ul.user_id, ul.location_id, p.item_id, 1 + (p.id % 5)
-			FROM user_locations ul
-			JOIN locations l ON l.id = ul.location_id
-			CROSS JOIN LATERAL (
-				SELECT d.id, d.item_id FROM (
-					SELECT DISTINCT ON (w.item_id) w.id, w.item_id
-					FROM (SELECT p.id, p.item_id
-					      FROM contract_prices p JOIN contracts c ON c.id = p.contract_id
-					      WHERE p.id >= (SELECT min(id) FROM contract_prices) + (($3 + ul.user_id * 53 + ul.location_id * 31) * 7919) % 190000
-					        AND c.currency = l.currency
-					        AND (NOT EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id)
-					             OR EXISTS (SELECT 1 FROM contract_locations cl WHERE cl.contract_id = c.id AND cl.location_id = l.id))
-					      ORDER BY p.id
-					      LIMIT $2 * 2) w
-					ORDER BY w.item_id, w.id) d
-				ORDER BY d.id
-				LIMIT $2
-			) p
-			WHERE ul.user_id = ANY ($1)
-			RETURNING user_id, location_id
-		)
-		SELECT count(DISTINCT (user_id, location_id)) FROM filled`, userIDs, n, seed).Scan(&carts)
+	err := s.db.QueryRow(ctx, benchCartSources+`, picked AS (`+pick+`
+	), filled AS (
+		INSERT INTO cart_lines (user_id, location_id, item_id, qty)
+		SELECT DISTINCT ON (user_id, location_id, item_id) user_id, location_id, item_id, 1 + (id % 5)
+		FROM picked ORDER BY user_id, location_id, item_id, id
+		RETURNING user_id, location_id
+	)
+	SELECT count(DISTINCT (user_id, location_id)) FROM filled`, userIDs, n, seed).Scan(&carts)
 	return carts, classify(err, "fill bench carts")
 }

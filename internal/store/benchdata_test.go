@@ -1,0 +1,81 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/procure-app/procure/internal/pgtest"
+	"github.com/procure-app/procure/internal/store"
+)
+
+// The load generator's carts: every orderer gets one cart per location of
+// n distinct items offered there, either all from one contract's price
+// list or each from a different contract.
+func TestFillBenchCarts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	st := store.New(pool)
+	z := store.BenchSizes{Locations: 3, Vendors: 6, Items: 600, Contracts: 60, PricesPer: 20, Orders: 5, Users: 4}
+	if err := st.SeedBench(ctx, z, "not-a-login", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for i := range z.Users {
+		u, _, err := st.UserCredentials(ctx, store.BenchUserEmail(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	if err := st.BenchOrderAnywhere(ctx, ids); err != nil {
+		t.Fatal(err)
+	}
+	const n = 10
+	carts := len(ids) * z.Locations
+	for _, tc := range []struct {
+		name  string
+		shape store.BenchCart
+		// carts whose n items one contract serving the location prices
+		oneContract int
+	}{
+		{"one contract", store.CartOneContract, carts},
+		{"spread", store.CartSpread, 0},
+	} {
+		for seed := 1; seed <= 2; seed++ {
+			filled, err := st.FillBenchCarts(ctx, ids, n, seed, tc.shape)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if filled != carts {
+				t.Errorf("%s: filled %d carts, want %d", tc.name, filled, carts)
+			}
+			var full, single int
+			err = pool.QueryRow(ctx, `
+				WITH c AS (
+					SELECT user_id, location_id, count(*) AS lines, count(DISTINCT item_id) AS items
+					FROM cart_lines WHERE user_id = ANY ($1) GROUP BY user_id, location_id
+				)
+				SELECT (SELECT count(*) FROM c WHERE lines = $2 AND items = $2),
+				       (SELECT count(*) FROM c WHERE EXISTS (
+				           SELECT 1 FROM cart_lines cl
+				           JOIN contract_prices p ON p.item_id = cl.item_id
+				           JOIN contracts k ON k.id = p.contract_id
+				           JOIN locations l ON l.id = cl.location_id AND l.currency = k.currency
+				           WHERE cl.user_id = c.user_id AND cl.location_id = c.location_id
+				             AND (NOT EXISTS (SELECT 1 FROM contract_locations x WHERE x.contract_id = k.id)
+				                  OR EXISTS (SELECT 1 FROM contract_locations x WHERE x.contract_id = k.id AND x.location_id = l.id))
+				           GROUP BY p.contract_id HAVING count(DISTINCT cl.item_id) = $2))`, ids, n).Scan(&full, &single)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if full != carts {
+				t.Errorf("%s seed %d: %d of %d carts hold %d distinct items", tc.name, seed, full, carts, n)
+			}
+			if single != tc.oneContract {
+				t.Errorf("%s seed %d: %d carts priced whole by one contract serving their location, want %d", tc.name, seed, single, tc.oneContract)
+			}
+		}
+	}
+}
