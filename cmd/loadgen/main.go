@@ -11,7 +11,11 @@
 // time as a finance user opens it, for last quarter over every vendor and
 // location and for one location, over 5,000,000 invoice lines.
 //
-//	loadgen [-conns 32] [-duration 20s] [-warmup 5s] [-runs 2] [-scenario all|catalogue|submit|reports]
+// Submitted carts come in two shapes (-cart): 20 lines from one
+// contract's price list (one PO), and 20 lines each on a different
+// contract (7 to 8 POs); both by default.
+//
+//	loadgen [-conns 32] [-duration 20s] [-warmup 5s] [-runs 2] [-scenario all|catalogue|submit|reports] [-cart both|contract|spread]
 package main
 
 import (
