@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // BenchSizes is the size of the benchmark dataset.
@@ -316,6 +318,34 @@ const benchCartSources = `
 		FROM user_locations ul WHERE ul.user_id = ANY ($1)
 	)`
 
+// benchCartFill inserts the picked rows, one line per item, and counts the
+// carts filled.
+const benchCartFill = `
+	), filled AS (
+		INSERT INTO cart_lines (user_id, location_id, item_id, qty)
+		SELECT DISTINCT ON (user_id, location_id, item_id) user_id, location_id, item_id, 1 + (id % 5)
+		FROM picked ORDER BY user_id, location_id, item_id, id
+		RETURNING user_id, location_id
+	)
+	SELECT count(DISTINCT (user_id, location_id)) FROM filled`
+
+// benchCartOneContractSQL: the cart's contract is the (h1 mod m)-th that
+// serves the location, its lines n consecutive rows of that contract's list.
+const benchCartOneContractSQL = benchCartSources + `, picked AS (
+		SELECT x.user_id, x.location_id, cp.item_id, cp.id
+		FROM carts x
+		JOIN eligible e ON e.location_id = x.location_id AND e.k = x.h1 % e.m
+		JOIN cp ON cp.contract_id = e.contract_id
+		       AND cp.rn > x.h2 % greatest(e.cnt - $2, 1) AND cp.rn <= x.h2 % greatest(e.cnt - $2, 1) + $2` + benchCartFill
+
+// benchCartSpreadSQL: the n contracts from the (h1 mod m)-th on (wrapping
+// round) that serve the location, one row of each.
+const benchCartSpreadSQL = benchCartSources + `, picked AS (
+		SELECT x.user_id, x.location_id, cp.item_id, cp.id
+		FROM carts x
+		JOIN eligible e ON e.location_id = x.location_id AND (e.k - x.h1 % e.m + e.m) % e.m < $2
+		JOIN cp ON cp.contract_id = e.contract_id AND cp.rn = (x.h2 + e.k * 13) % e.cnt + 1` + benchCartFill
+
 // FillBenchCarts fills the cart of each given user at each of their
 // locations with n distinct catalogue items priced by contracts that serve
 // the location, shaped as the BenchCart says, replacing what the carts
@@ -327,31 +357,13 @@ func (s *Store) FillBenchCarts(ctx context.Context, userIDs []int64, n, seed int
 	if _, err := s.db.Exec(ctx, `DELETE FROM cart_lines WHERE user_id = ANY ($1)`, userIDs); err != nil {
 		return 0, classify(err, "empty bench carts")
 	}
-	// One contract: the cart's contract is the (h1 mod m)-th serving the
-	// location, its lines n consecutive rows of that contract's list.
-	pick := `
-		SELECT x.user_id, x.location_id, cp.item_id, cp.id
-		FROM carts x
-		JOIN eligible e ON e.location_id = x.location_id AND e.k = x.h1 % e.m
-		JOIN cp ON cp.contract_id = e.contract_id
-		       AND cp.rn > x.h2 % greatest(e.cnt - $2, 1) AND cp.rn <= x.h2 % greatest(e.cnt - $2, 1) + $2`
+	var row pgx.Row
 	if shape == CartSpread {
-		// Spread: the n contracts from the (h1 mod m)-th on (wrapping
-		// round), one row of each.
-		pick = `
-		SELECT x.user_id, x.location_id, cp.item_id, cp.id
-		FROM carts x
-		JOIN eligible e ON e.location_id = x.location_id AND (e.k - x.h1 % e.m + e.m) % e.m < $2
-		JOIN cp ON cp.contract_id = e.contract_id AND cp.rn = (x.h2 + e.k * 13) % e.cnt + 1`
+		row = s.db.QueryRow(ctx, benchCartSpreadSQL, userIDs, n, seed)
+	} else {
+		row = s.db.QueryRow(ctx, benchCartOneContractSQL, userIDs, n, seed)
 	}
 	var carts int
-	err := s.db.QueryRow(ctx, benchCartSources+`, picked AS (`+pick+`
-	), filled AS (
-		INSERT INTO cart_lines (user_id, location_id, item_id, qty)
-		SELECT DISTINCT ON (user_id, location_id, item_id) user_id, location_id, item_id, 1 + (id % 5)
-		FROM picked ORDER BY user_id, location_id, item_id, id
-		RETURNING user_id, location_id
-	)
-	SELECT count(DISTINCT (user_id, location_id)) FROM filled`, userIDs, n, seed).Scan(&carts)
+	err := row.Scan(&carts)
 	return carts, classify(err, "fill bench carts")
 }
