@@ -121,6 +121,9 @@ func scanCandidates(rows pgx.Rows) (map[int64][]pricing.Candidate, error) {
 // and a fixed order means two carts touching the same contracts cannot
 // deadlock. Caps read after this are current.
 func (tx *Tx) LockCappedContracts(ctx context.Context, itemIDs []int64) error {
+	if _, err := tx.db.Exec(ctx, setCapLockTimeout); err != nil {
+		return classify(err, "lock contracts")
+	}
 	_, err := tx.db.Exec(ctx, `
 		SELECT c.id FROM contracts c
 		WHERE c.id IN (SELECT p.contract_id FROM contract_prices p WHERE p.item_id = ANY ($1))

@@ -255,12 +255,16 @@ func (b *Batch) InsertRequestLines(requestID int64, lines []NewRequestLine) erro
 // pattern D), with the CHECK constraint as backstop. The updates run in
 // contract id order, so two submissions never wait on each other in a
 // cycle; queued last before commit, they lock a contract row for one round
-// trip and the commit. A contract whose cap no longer fits fails the batch
+// trip and the commit; waiting for one, they wait up to 8 s
+// (setCapLockTimeout). A contract whose cap no longer fits fails the batch
 // with a KindConflict. The reservations land in *into, in contract id
 // order, when the batch has run.
 func (b *Batch) ReserveCaps(amounts map[int64]money.Amount, into *[]CapCrossing) {
 	ids := slices.Sorted(maps.Keys(amounts))
 	*into = make([]CapCrossing, len(ids))
+	if len(ids) > 0 {
+		b.b.Queue(setCapLockTimeout)
+	}
 	for i, id := range ids {
 		c := &(*into)[i]
 		b.b.Queue(`
@@ -278,6 +282,16 @@ func (b *Batch) ReserveCaps(amounts map[int64]money.Amount, into *[]CapCrossing)
 			})
 	}
 }
+
+// setCapLockTimeout lets a transaction wait longer for a capped
+// contract's row than for other locks (3 s, SessionSettings). Orders on a
+// capped contract queue on its row, each holding it to its commit, and an
+// order locks several such rows in id order; when the disk is slow to
+// flush commits (measured under load: a few seconds now and then), that
+// queue outlasts 3 s, and the orders at its end failed with "busy" though
+// nothing was wrong but the wait. 8 s stays inside the 10 s statement
+// timeout.
+const setCapLockTimeout = `SET LOCAL lock_timeout = '8s'`
 
 // CapCrossing says whether a reservation carried a contract's committed
 // spend past 80 % or 100 % of its cap.
