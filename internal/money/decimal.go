@@ -91,10 +91,10 @@ func ParsePercent(s string) (Percent, error) {
 func parseFixed(s string, decimals, intDigits int, signed bool) (int64, error) {
 	fail := func(msg string) (int64, error) { return 0, &ParseError{Input: s, Msg: msg} }
 	if s == "" {
-		return fail("enter a number")
+		return fail("is empty: enter a number")
 	}
 	if strings.TrimSpace(s) != s {
-		return fail("remove the spaces around the number")
+		return fail("has spaces around it: remove them")
 	}
 	neg := false
 	switch s[0] {
@@ -104,7 +104,7 @@ func parseFixed(s string, decimals, intDigits int, signed bool) (int64, error) {
 		}
 		neg, s = true, s[1:]
 	case '+':
-		return fail("write the number without a sign")
+		return fail("must be written without a sign")
 	}
 	intPart, frac, hasPoint := strings.Cut(s, ".")
 	if err := checkDigits(intPart, frac, hasPoint); err != "" {
@@ -148,9 +148,9 @@ func checkDigits(intPart, frac string, hasPoint bool) string {
 	whole := intPart + "." + frac
 	switch {
 	case strings.ContainsAny(whole, "eE") && !strings.ContainsAny(strings.ToLower(whole), "nai"):
-		return "write the number in full, without an exponent such as 1e3"
+		return "must be written in full, without an exponent such as 1e3"
 	case strings.Contains(whole, ","):
-		return "use a point for decimals and no thousands separators, like 1234.50"
+		return "must use a point for decimals and no thousands separators, like 1234.50"
 	case intPart == "" || (hasPoint && frac == ""):
 		return "is not a number like 12 or 12.5"
 	case strings.Contains(frac, "."):

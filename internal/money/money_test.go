@@ -355,3 +355,35 @@ func TestRoundAmount(t *testing.T) {
 		}
 	}
 }
+
+// Forms and imports say "The quantity " + message + "." (or "the unit
+// price", "Tier 2: the minimum quantity"), so every parse error is a
+// predicate of the field: it starts with "is", "must" or "has".
+func TestParseErrorsReadAfterTheFieldName(t *testing.T) {
+	t.Parallel()
+	parsers := map[string]func(string) error{
+		"unit price": func(s string) error { _, err := money.ParseUnitPrice(s); return err },
+		"quantity":   func(s string) error { _, err := money.ParseQuantity(s); return err },
+		"percentage": func(s string) error { _, err := money.ParsePercent(s); return err },
+		"amount":     func(s string) error { _, err := money.ParseAmount(money.MustCurrency("EUR"), s); return err },
+	}
+	inputs := []string{"", " 1", "1 ", "+1", "-1", "-0", "1e3", "1E3", "1,5", "1,234.50", ".5", "5.", "1.2.3", "abc", "NaN",
+		"1.23456", "1000000000000", "9999999999999999999", "101", "١٢"}
+	for name, parse := range parsers {
+		failed := 0
+		for _, in := range inputs {
+			err := parse(in)
+			if err == nil {
+				continue
+			}
+			failed++
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "is ") && !strings.HasPrefix(msg, "must ") && !strings.HasPrefix(msg, "has ") {
+				t.Errorf("%s %q: %q does not read after %q", name, in, msg, "The "+name+" ")
+			}
+		}
+		if failed < len(inputs)-2 {
+			t.Errorf("%s refused only %d of %d bad inputs", name, failed, len(inputs))
+		}
+	}
+}

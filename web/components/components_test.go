@@ -10,13 +10,13 @@ import (
 func TestInputLabelsAndErrors(t *testing.T) {
 	t.Parallel()
 	var b strings.Builder
-	f := components.Field{Name: "quantity", Label: "Quantity", Value: `1e3"><x`, Error: "write the number in full"}
+	f := components.Field{Name: "quantity", Label: "Quantity", Value: `1e3"><x`, Error: "must be written in full"}
 	if err := components.Input(f).Render(t.Context(), &b); err != nil {
 		t.Fatal(err)
 	}
 	html := b.String()
 	for _, want := range []string{`<label for="quantity">`, `id="quantity"`, `aria-invalid="true"`, `aria-describedby="quantity-error"`,
-		`id="quantity-error"`, "write the number in full", `value="1e3&#34;&gt;&lt;x"`} {
+		`id="quantity-error"`, "must be written in full", `value="1e3&#34;&gt;&lt;x"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("missing %s in %s", want, html)
 		}
