@@ -283,6 +283,17 @@ func TestReceiveAndApproveThroughForms(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d %s", r.StatusCode, r.Body)
 	}
+	// A second click on approve, or another buyer rejecting it meanwhile:
+	// the line is no longer in the queue, so the page says why at the top.
+	for _, form := range []url.Values{
+		{"decision": {"approve"}, "vendor_id": {fmt.Sprint(vendors[0].ID)}, "unit_price": {"85.00"}},
+		{"decision": {"reject"}, "reason": {"Too late"}},
+	} {
+		r = s.app.PostForm(t, proc, fmt.Sprintf("/approvals/%d", pending[0].ID), form)
+		if r.StatusCode != http.StatusConflict || !strings.Contains(r.Body, "This line was already approved") {
+			t.Errorf("%s of a decided line: %d, message shown: %v", form.Get("decision"), r.StatusCode, strings.Contains(r.Body, "already approved"))
+		}
+	}
 	// Receive part of the paper through the PO page's form.
 	pos, _ := s.app.Store.PurchaseOrders(t.Context(), s.officeUser.OrderScope(), store.POFilter{})
 	var paperPO procure.PurchaseOrder
