@@ -200,7 +200,7 @@ func TestReportFiltersAreValidated(t *testing.T) {
 	b := newBooks(t)
 	for _, q := range []string{
 		"period=custom&from=2026-06-30&to=2026-06-01", "period=custom&from=yesterday&to=2026-06-01", "period=fortnight",
-		"by=colour", "vendor=abc", "format=xlsx",
+		"by=colour", "vendor=abc", "format=xlsx", "vendor=999999", "location=999999", "location=-3",
 	} {
 		r := b.app.Get(t, b.finance, "/reports/price-variance?"+q)
 		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Some filters are not valid") {
@@ -208,6 +208,13 @@ func TestReportFiltersAreValidated(t *testing.T) {
 		}
 		if r := b.app.Get(t, b.finance, "/reports/price-variance?format=csv&"+q); r.Header.Get("Content-Disposition") != "" {
 			t.Errorf("%s: exported despite bad filters", q)
+		}
+	}
+	// A made-up vendor or location is refused on the form, not shown as an
+	// empty report under a filter that reads "all".
+	for q, want := range map[string]string{"vendor=999999": "Choose a vendor from the list.", "location=999999": "Choose a location from the list."} {
+		if r := b.app.Get(t, b.finance, "/reports/compliance?"+q); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, want) {
+			t.Errorf("compliance?%s: %d, message %q shown: %v", q, r.StatusCode, want, strings.Contains(r.Body, want))
 		}
 	}
 	for _, p := range []string{"/reports/compliance", "/reports/drift", "/reports/utilisation", "/reports/cycle-time", "/reports/invoice-lines", "/reports"} {

@@ -19,10 +19,24 @@ const reportRows = 200
 // reportFilter reads a report's filters: period preset or custom range,
 // vendor, location, category and grouping (one of bys, the first the
 // default).
-func (s *Server) reportFilter(r *http.Request, bys ...string) (procure.ReportFilter, *form) {
+func (s *Server) reportFilter(r *http.Request, bys ...string) (procure.ReportFilter, *form, error) {
 	q := query(r)
 	f := procure.ReportFilter{VendorID: q.int("vendor", 0), LocationID: q.int("location", 0), Category: q.str("category"),
 		By: q.str("by"), Today: s.todayDate()}
+	if f.VendorID != 0 || f.LocationID != 0 {
+		vendorOK, locationOK, err := s.Store.FilterIDsExist(r.Context(), f.VendorID, f.LocationID)
+		if err != nil {
+			return f, q, err
+		}
+		if !vendorOK {
+			q.Errors.Add("vendor", "Choose a vendor from the list.")
+			f.VendorID = 0
+		}
+		if !locationOK {
+			q.Errors.Add("location", "Choose a location from the list.")
+			f.LocationID = 0
+		}
+	}
 	p, err := procure.ParsePeriod(q.str("period"), q.str("from"), q.str("to"), f.Today)
 	for k, m := range procure.FieldsOf(err) {
 		q.Errors.Add(k, m)
@@ -46,7 +60,7 @@ func (s *Server) reportFilter(r *http.Request, bys ...string) (procure.ReportFil
 	if fm := q.str("format"); fm != "" && fm != "csv" {
 		q.Errors.Add("format", "The only export format is csv.")
 	}
-	return f, q
+	return f, q, nil
 }
 
 // filterView gathers the filter form's options. Bad filters are shown on
@@ -89,7 +103,10 @@ func wantsCSV(r *http.Request, q *form) bool { return q.str("format") == "csv" &
 
 func (s *Server) priceVarianceReport(w http.ResponseWriter, r *http.Request) error {
 	bys := []string{procure.ByVendor, procure.ByLocation, procure.ByItem}
-	f, q := s.reportFilter(r, bys...)
+	f, q, err := s.reportFilter(r, bys...)
+	if err != nil {
+		return err
+	}
 	if wantsCSV(r, q) {
 		out := startCSV(w, csvName("price-variance", f))
 		err := out.row("group", "key", "currency", "lines", "invoiced", "overbilled", "underbilled", "net_variance", "beyond_tolerance")
@@ -102,7 +119,6 @@ func (s *Server) priceVarianceReport(w http.ResponseWriter, r *http.Request) err
 		return finishCSV(out, err)
 	}
 	p := reports.PriceVarianceProps{}
-	var err error
 	if p.Filter, err = s.filterView(r, "/reports/price-variance", f, q, bys...); err != nil {
 		return err
 	}
@@ -125,7 +141,10 @@ func (s *Server) priceVarianceReport(w http.ResponseWriter, r *http.Request) err
 
 func (s *Server) complianceReport(w http.ResponseWriter, r *http.Request) error {
 	bys := []string{procure.ByLocation, procure.ByVendor, procure.ByCategory}
-	f, q := s.reportFilter(r, bys...)
+	f, q, err := s.reportFilter(r, bys...)
+	if err != nil {
+		return err
+	}
 	tz := s.Options.TimeZone
 	if wantsCSV(r, q) {
 		out := startCSV(w, csvName("compliance", f))
@@ -153,7 +172,6 @@ func (s *Server) complianceReport(w http.ResponseWriter, r *http.Request) error 
 		return finishCSV(out, err)
 	}
 	p := reports.ComplianceProps{}
-	var err error
 	if p.Filter, err = s.filterView(r, "/reports/compliance", f, q, bys...); err != nil {
 		return err
 	}
@@ -182,7 +200,10 @@ func (s *Server) complianceReport(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) driftReport(w http.ResponseWriter, r *http.Request) error {
-	f, q := s.reportFilter(r)
+	f, q, err := s.reportFilter(r)
+	if err != nil {
+		return err
+	}
 	if wantsCSV(r, q) {
 		out := startCSV(w, csvName("pricing-drift", f))
 		err := out.row("sku", "item", "currency", "item_lowest_price", "item_highest_price", "item_spread", "item_qty", "item_drift_cost",
@@ -201,7 +222,6 @@ func (s *Server) driftReport(w http.ResponseWriter, r *http.Request) error {
 		return finishCSV(out, err)
 	}
 	p := reports.DriftProps{}
-	var err error
 	if p.Filter, err = s.filterView(r, "/reports/drift", f, q); err != nil {
 		return err
 	}
@@ -219,9 +239,11 @@ func (s *Server) driftReport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) utilisationReport(w http.ResponseWriter, r *http.Request) error {
-	f, q := s.reportFilter(r)
+	f, q, err := s.reportFilter(r)
+	if err != nil {
+		return err
+	}
 	var rows []procure.UtilisationRow
-	var err error
 	if len(q.Errors) == 0 {
 		if rows, err = s.Store.Utilisation(r.Context(), f, s.Options.TimeZone); err != nil {
 			return err
@@ -257,9 +279,11 @@ func (s *Server) utilisationReport(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) cycleTimeReport(w http.ResponseWriter, r *http.Request) error {
-	f, q := s.reportFilter(r)
+	f, q, err := s.reportFilter(r)
+	if err != nil {
+		return err
+	}
 	var rows []procure.CycleRow
-	var err error
 	if len(q.Errors) == 0 {
 		if rows, err = s.Store.CycleTimes(r.Context(), f, s.Options.TimeZone); err != nil {
 			return err
@@ -307,14 +331,16 @@ func (s *Server) cycleTimeReport(w http.ResponseWriter, r *http.Request) error {
 
 // invoiceLinesReport is the drill-down behind the invoice-based figures.
 func (s *Server) invoiceLinesReport(w http.ResponseWriter, r *http.Request) error {
-	f, q := s.reportFilter(r)
+	f, q, err := s.reportFilter(r)
+	if err != nil {
+		return err
+	}
 	lf := procure.InvoiceLineFilter{ReportFilter: f, ItemID: q.int("item", 0), ContractID: q.int("contract", 0), Only: q.str("only"),
 		Before: q.int("before", 0), Limit: 100}
 	if !slices.Contains(procure.InvoiceLineOnlyValues, lf.Only) {
 		q.Errors.Add("only", "Choose which lines to show from the list.")
 	}
 	p := reports.InvoiceLinesProps{Item: lf.ItemID, Contract: lf.ContractID, Only: lf.Only}
-	var err error
 	if p.Filter, err = s.filterView(r, "/reports/invoice-lines", f, q); err != nil {
 		return err
 	}
@@ -368,7 +394,10 @@ func moneyOrBlank(a *money.Amount) string {
 // baselines, spend under contract, compliance, PO cycle time and help
 // response times for the period.
 func (s *Server) valueReport(w http.ResponseWriter, r *http.Request) error {
-	f, q := s.reportFilter(r)
+	f, q, err := s.reportFilter(r)
+	if err != nil {
+		return err
+	}
 	ctx := r.Context()
 	p := reports.ValueProps{}
 	var rows []procure.ValueRow
@@ -445,7 +474,6 @@ func (s *Server) valueReport(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	p.Cycle = cycle
-	var err error
 	if p.Filter, err = s.filterView(r, "/reports/value", f, q); err != nil {
 		return err
 	}

@@ -588,3 +588,14 @@ func wholeMonths(from, to pricing.Date) (first, end pricing.Date) {
 	}
 	return pricing.DateOf(m), pricing.DateOf(time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC))
 }
+
+// FilterIDsExist reports whether a report filter's vendor and location
+// exist (an id of 0, no filter, exists), so a made-up id in the URL is
+// refused on the form instead of giving an empty report under a filter
+// showing "all".
+func (q queries) FilterIDsExist(ctx context.Context, vendorID, locationID int64) (vendorOK, locationOK bool, err error) {
+	err = q.db.QueryRow(ctx, `
+		SELECT $1 = 0 OR EXISTS (SELECT 1 FROM vendors WHERE id = $1),
+		       $2 = 0 OR EXISTS (SELECT 1 FROM locations WHERE id = $2)`, vendorID, locationID).Scan(&vendorOK, &locationOK)
+	return vendorOK, locationOK, classify(err, "report filter ids")
+}
