@@ -226,6 +226,19 @@ func TestOtherLocationsRecordsAreNotFound(t *testing.T) {
 			t.Errorf("POST /cart/submit for location %s as Berlin: %d", loc, r.StatusCode)
 		}
 	}
+	// Filtering the order lists by Munich, or by made-up ids, is refused
+	// (not an empty list under a filter that reads "all"); Munich itself can.
+	for _, g := range []string{fmt.Sprintf("/pos?location=%d", s.muc), "/pos?location=987654", "/pos?vendor=987654",
+		fmt.Sprintf("/requests?location=%d", s.muc), "/requests?location=987654"} {
+		if r := s.app.Get(t, s.north, g); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "from the list") {
+			t.Errorf("GET %s as Berlin: %d", g, r.StatusCode)
+		}
+	}
+	for _, g := range []string{fmt.Sprintf("/pos?location=%d", s.muc), fmt.Sprintf("/requests?location=%d", s.muc)} {
+		if r := s.app.Get(t, s.office, g); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, pos[0].Number) && strings.HasPrefix(g, "/pos") {
+			t.Errorf("GET %s as Munich: %d", g, r.StatusCode)
+		}
+	}
 	if reqs, _ := s.app.Store.PurchaseRequests(t.Context(), procure.Scope{}, store.RequestFilter{}); len(reqs) != 1 {
 		t.Errorf("%d requests, want Munich's one", len(reqs))
 	}

@@ -22,6 +22,16 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
+	if f.LocationID != 0 {
+		locs, err := s.Store.Locations(r.Context(), u.OrderScope())
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(locs, func(l procure.Location) bool { return l.ID == f.LocationID }) {
+			q.Errors.Add("location", "Choose a location from the list.")
+			return q.err()
+		}
+	}
 	list, err := s.Store.PurchaseRequests(r.Context(), u.OrderScope(), f)
 	if err != nil {
 		return err
@@ -79,19 +89,27 @@ func (s *Server) listPOs(w http.ResponseWriter, r *http.Request) error {
 	if len([]rune(f.Category)) > 100 {
 		q.Errors.Add("category", "Use at most 100 characters.")
 	}
-	if err := q.err(); err != nil {
-		return err
-	}
 	scope := u.OrderScope()
-	list, err := s.Store.PurchaseOrders(r.Context(), scope, f)
-	if err != nil {
-		return err
-	}
 	locs, err := s.Store.Locations(r.Context(), scope)
 	if err != nil {
 		return err
 	}
 	vendors, err := s.Store.VendorOptions(r.Context())
+	if err != nil {
+		return err
+	}
+	// A made-up (or another site's) id is refused, not shown as an empty
+	// list under a filter that reads "all".
+	if f.LocationID != 0 && !slices.ContainsFunc(locs, func(l procure.Location) bool { return l.ID == f.LocationID }) {
+		q.Errors.Add("location", "Choose a location from the list.")
+	}
+	if f.VendorID != 0 && !slices.ContainsFunc(vendors, func(v procure.Vendor) bool { return v.ID == f.VendorID }) {
+		q.Errors.Add("vendor", "Choose a vendor from the list.")
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	list, err := s.Store.PurchaseOrders(r.Context(), scope, f)
 	if err != nil {
 		return err
 	}
