@@ -45,8 +45,8 @@ func query(r *http.Request) *form {
 func (f *form) str(name string) string { return strings.TrimSpace(f.raw(name)) }
 
 // raw is a single untrimmed value (passwords keep their spaces). A repeated
-// field, or one that is not valid UTF-8 (which Postgres would refuse), is
-// an error on that field and reads as "".
+// field, or one that is not text Postgres stores (invalid UTF-8, or a NUL
+// character), is an error on that field and reads as "".
 func (f *form) raw(name string) string {
 	vals := f.v[name]
 	if len(vals) > 1 {
@@ -56,18 +56,22 @@ func (f *form) raw(name string) string {
 	if len(vals) == 0 {
 		return ""
 	}
-	if !utf8.ValidString(vals[0]) {
+	if !storableText(vals[0]) {
 		f.Errors.Add(name, "This field is not valid text; type it again.")
 		return ""
 	}
 	return vals[0]
 }
 
+// storableText reports whether Postgres can store s as text: valid UTF-8
+// without NUL characters (it refuses both, which would be a server error).
+func storableText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
 // strs is every value of a multi-valued field (checkbox groups).
 func (f *form) strs(name string) []string {
 	var out []string
 	for _, v := range f.v[name] {
-		if !utf8.ValidString(v) {
+		if !storableText(v) {
 			f.Errors.Add(name, "This field is not valid text; type it again.")
 			continue
 		}

@@ -81,9 +81,16 @@ func TestCatalogueShowsOnlyWhatResolvesHere(t *testing.T) {
 	if r := s.app.Get(t, s.office, "/catalogue?q=pap"); strings.Contains(r.Body, "PEN-1") || !strings.Contains(r.Body, "PAP-1") {
 		t.Error("search does not filter")
 	}
-	// A search that is not UTF-8 is a clear 422, not a database error.
-	if r := s.app.Get(t, s.office, "/catalogue?q=%ff"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "not valid text") {
-		t.Errorf("non-UTF-8 search: %d", r.StatusCode)
+	// A search that is not UTF-8, or holds a NUL, is a clear 422, not a
+	// database error; so is a NUL in a posted field.
+	for _, q := range []string{"%ff", "%00", "pa%00per"} {
+		if r := s.app.Get(t, s.office, "/catalogue?q="+q); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "not valid text") {
+			t.Errorf("search %s: %d", q, r.StatusCode)
+		}
+	}
+	if r := s.app.PostForm(t, s.office, "/cart/offcontract", url.Values{"location": {fmt.Sprint(s.muc)}, "description": {"Desk\x00lamp"},
+		"qty": {"1"}, "unit": {"each"}, "reason": {"Dark"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "not valid text") {
+		t.Errorf("NUL in a posted field: %d", r.StatusCode)
 	}
 	// Another location's catalogue is not found; so is a malformed one.
 	for _, p := range []string{fmt.Sprintf("/catalogue?location=%d", s.ber), "/catalogue?location=abc", fmt.Sprintf("/cart?location=%d", s.ber)} {
