@@ -409,6 +409,13 @@ func TestImportInvoicesAllOrNothing(t *testing.T) {
 	if list, _ := w.st.Invoices(ctx, store.InvoiceFilter{}); len(list) != 0 {
 		t.Fatalf("a failed import wrote %d invoices", len(list))
 	}
+	// A NUL character (which Postgres refuses in text) is a problem on its
+	// line, not a database error.
+	withNUL := strings.Replace(fixed, "Freight", "Frei\x00ght", 1)
+	if _, _, problems, err = w.a.ImportInvoices(ctx, w.finance.ID, []byte(withNUL)); procure.KindOf(err) != procure.KindInvalid ||
+		len(problems) != 1 || problems[0].Line != 3 || !strings.Contains(problems[0].Message, "NUL") {
+		t.Fatalf("NUL: %v %v", problems, err)
+	}
 	good := "vendor,invoice_number,invoice_date,currency,po_number,po_line,description,qty,unit_price\n" +
 		"Tolco,T-100,2026-06-10,EUR," + po.Number + ",1,,4,10.00\n" +
 		"Tolco,T-100,2026-06-10,EUR,,,Freight,1,9.90\n" +

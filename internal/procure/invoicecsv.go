@@ -39,9 +39,9 @@ type InvoiceCSV struct {
 // problem reported with its line and column. Lines with the same vendor and
 // invoice number form one invoice; their date and currency must agree.
 func ParseInvoiceCSV(data []byte) ([]InvoiceCSV, []ImportProblem) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		return nil, []ImportProblem{{Line: 1, Message: "the file is not UTF-8 text; save it as \"CSV UTF-8\""}}
+	data, problem := csvText(data)
+	if problem != nil {
+		return nil, []ImportProblem{*problem}
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	header, err := r.Read()

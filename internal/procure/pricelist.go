@@ -59,13 +59,27 @@ type PriceListRow struct {
 	Item   ItemInput
 }
 
+// csvText drops Excel's UTF-8 byte order mark and checks that the file is
+// text Postgres can store: UTF-8 without NUL characters (a NUL would be a
+// database error at import, not a problem on the line that holds it).
+func csvText(data []byte) ([]byte, *ImportProblem) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, &ImportProblem{Line: 1, Message: "the file is not UTF-8 text; save it as \"CSV UTF-8\""}
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return nil, &ImportProblem{Line: 1 + bytes.Count(data[:i], []byte("\n")), Message: "the line holds a NUL character; save the file as \"CSV UTF-8\""}
+	}
+	return data, nil
+}
+
 // ParsePriceList reads a CSV price list for contract c. It checks every
 // line and returns every problem found (never only the first); the rows are
 // only meaningful when there are no problems. SKUs are not looked up here.
 func ParsePriceList(data []byte, c Contract) ([]PriceListRow, []ImportProblem) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Excel's UTF-8 byte order mark
-	if !utf8.Valid(data) {
-		return nil, []ImportProblem{{Line: 1, Message: "the file is not UTF-8 text; save it as \"CSV UTF-8\""}}
+	data, problem := csvText(data)
+	if problem != nil {
+		return nil, []ImportProblem{*problem}
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.ReuseRecord = false

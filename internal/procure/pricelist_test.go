@@ -78,6 +78,7 @@ func TestParsePriceListRefusesBadFiles(t *testing.T) {
 		name, data, want string
 	}{
 		{"not UTF-8", header + "PAP-1,\xff\xfe,1,2,,,,\n", "not UTF-8"},
+		{"NUL", header + "PAP-1,V1,1,2,,,,\nPAP-2,V\x002,1,2,,,,\n", "line 3: the line holds a NUL character"},
 		{"empty", "", "empty"},
 		{"missing column", "sku,min_qty,unit_price\nA,1,2\n", "required column is missing"},
 		{"unknown column", header[:len(header)-1] + ",colour\n", "unknown column"},

@@ -219,6 +219,8 @@ func classify(err error, what string) error {
 		switch {
 		case pg.Code == "40001" || pg.Code == "40P01":
 			return procure.Wrap(procure.KindUnavailable, err, "The system is busy. Please try again.")
+		case pg.Code == "22021": // character_not_in_repertoire: a NUL or bad byte that got past the readers
+			return procure.Wrap(procure.KindInvalid, err, "The text holds a character that cannot be stored (a NUL or invalid byte); remove it and try again.")
 		case pg.Code == "55P03" || pg.Code == "57014": // lock_timeout, statement_timeout
 			return procure.Wrap(procure.KindUnavailable, err, "The system is busy. Please try again in a moment.")
 		case len(pg.Code) == 2+3 && (pg.Code[:2] == "08" || pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03" || pg.Code == "53300"):

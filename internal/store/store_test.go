@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/procure-app/procure/internal/pgtest"
@@ -128,5 +129,16 @@ func TestFixedPoolReusesPlans(t *testing.T) {
 	}
 	if _, err := st.UserByID(ctx, id); err != nil {
 		t.Errorf("the main pool: %v", err)
+	}
+}
+
+// Text Postgres refuses (a NUL character) that got past the form and file
+// readers is the person's input error, not a server error.
+func TestUnstorableTextIsInvalidInput(t *testing.T) {
+	t.Parallel()
+	st := store.New(pgtest.Pool(t))
+	_, err := st.CreateItem(t.Context(), 0, procure.ItemInput{SKU: "NUL-1", Name: "Desk\x00lamp", Category: "Lighting", Unit: "each"})
+	if procure.KindOf(err) != procure.KindInvalid || !strings.Contains(procure.MessageOf(err), "cannot be stored") {
+		t.Fatalf("NUL in an item name: kind %v, %v", procure.KindOf(err), err)
 	}
 }
