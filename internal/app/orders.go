@@ -112,7 +112,7 @@ func (a *App) ReceiveGoods(ctx context.Context, u procure.User, poID int64, qty 
 			return err
 		}
 		if !po.Status.CanReceive() {
-			return procure.Errorf(procure.KindConflict, "%s is %s; goods can be received only on issued orders.", po.Number, strings.ReplaceAll(string(po.Status), "_", " "))
+			return procure.Errorf(procure.KindConflict, "%s is %s; goods can be received only on issued or partly received orders.", po.Number, strings.ReplaceAll(string(po.Status), "_", " "))
 		}
 		fe := procure.FieldErrors{}
 		var lines []store.ReceiptLine
@@ -124,7 +124,11 @@ func (a *App) ReceiveGoods(ctx context.Context, u procure.User, poID int64, qty 
 			case q < 0:
 				fe.Add(field, "A received quantity cannot be negative.")
 			case q > l.Outstanding():
-				fe.Add(field, fmt.Sprintf("Only %s %s are still outstanding on line %d.", l.Outstanding(), l.Unit, l.LineNo))
+				verb := "are"
+				if l.Outstanding().String() == "1" {
+					verb = "is"
+				}
+				fe.Add(field, fmt.Sprintf("Only %s %s %s still outstanding on line %d.", l.Outstanding(), l.Unit, verb, l.LineNo))
 			case q > 0:
 				if msg := (procure.Item{Unit: l.Unit, QuantityScale: l.QuantityScale}).CheckQuantity(q); msg != "" {
 					fe.Add(field, msg)
