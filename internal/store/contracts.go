@@ -183,6 +183,27 @@ func capParam(c *money.Amount) *string {
 
 // checkLocations refuses covered locations that do not exist or order in
 // another currency than the contract's (ASVS 2.2.3).
+// checkOwner refuses a contract owner the form would not offer: only an
+// active procurement user or owner receives the contract's cap and expiry
+// notices (0 is no owner).
+func (tx *Tx) checkOwner(ctx context.Context, ownerID int64) error {
+	if ownerID == 0 {
+		return nil
+	}
+	var ok bool
+	err := tx.db.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM users u JOIN user_roles r ON r.user_id = u.id
+		               WHERE u.id = $1 AND u.active AND r.role IN ('procurement', 'owner'))`, ownerID).Scan(&ok)
+	if err != nil {
+		return classify(err, "contract owner")
+	}
+	if !ok {
+		const msg = "Choose the owner from the list (an active procurement user)."
+		return &procure.Error{Kind: procure.KindInvalid, Message: msg, Fields: map[string]string{"owner_id": msg}}
+	}
+	return nil
+}
+
 func (tx *Tx) checkLocations(ctx context.Context, v procure.ContractValues) error {
 	if len(v.Locations) == 0 {
 		return nil
@@ -241,6 +262,9 @@ func (s *Store) CreateContract(ctx context.Context, actorID int64, v procure.Con
 		if err := tx.checkLocations(ctx, v); err != nil {
 			return err
 		}
+		if err := tx.checkOwner(ctx, v.OwnerID); err != nil {
+			return err
+		}
 		err := tx.db.QueryRow(ctx, `
 			INSERT INTO contracts (vendor_id, number, title, currency, start_date, end_date, payment_terms_days, cap,
 			                       tolerance_pct, renewal_notice_days, owner_id, terms)
@@ -278,6 +302,11 @@ func (s *Store) UpdateContract(ctx context.Context, actorID, id int64, v procure
 		}
 		if err := tx.checkLocations(ctx, v); err != nil {
 			return err
+		}
+		if v.OwnerID != before.OwnerID { // an owner who has since left may stay until someone changes it
+			if err := tx.checkOwner(ctx, v.OwnerID); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.db.Exec(ctx, `
 			UPDATE contracts SET vendor_id = $2, number = $3, title = $4, currency = $5, start_date = $6, end_date = $7,

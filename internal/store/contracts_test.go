@@ -104,10 +104,27 @@ func TestContractRules(t *testing.T) {
 		t.Errorf("EUR contract covering a GBP location: %v", err)
 	}
 	v.Locations = []int64{muc}
+	// The owner gets the contract's notices: an active procurement user.
+	office := testkit.MustUser(t, st, "office@example.test", testkit.Roles(procure.RoleOrderer), muc)
+	buyer := testkit.MustUser(t, st, "buyer@example.test", testkit.Roles(procure.RoleProcurement))
+	for _, owner := range []int64{office.ID, 987654} {
+		v.OwnerID = owner
+		if _, err := st.CreateContract(ctx, 0, v); procure.FieldsOf(err)["owner_id"] == "" {
+			t.Errorf("owner %d: %v", owner, err)
+		}
+	}
+	v.OwnerID = buyer.ID
 	id, err := st.CreateContract(ctx, 0, v)
 	if err != nil {
 		t.Fatal(err)
 	}
+	c0, _ := st.ContractByID(ctx, id)
+	v.Version = c0.Version
+	v.OwnerID = office.ID
+	if err := st.UpdateContract(ctx, 0, id, v); procure.FieldsOf(err)["owner_id"] == "" {
+		t.Errorf("changing the owner to an office admin: %v", err)
+	}
+	v.OwnerID = buyer.ID
 	if _, err := st.CreateContract(ctx, 0, v); procure.FieldsOf(err)["number"] == "" {
 		t.Errorf("duplicate number: %v", err)
 	}

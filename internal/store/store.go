@@ -193,6 +193,7 @@ var constraintErrors = map[string]struct {
 		"This item already has a price on this contract for part of that period; validity windows must not overlap."},
 	"contract_locations_location_id_fkey": {procure.KindInvalid, "locations", "Choose locations from the list."},
 	"contracts_vendor_id_fkey":            {procure.KindInvalid, "vendor_id", "Choose the vendor from the list."},
+	"contracts_owner_id_fkey":             {procure.KindInvalid, "owner_id", "Choose the owner from the list (an active procurement user)."},
 	"invoices_vendor_number_key":          {procure.KindInvalid, "number", "This vendor's invoice with that number is already recorded."},
 }
 
