@@ -417,8 +417,8 @@ func TestApproveRejectReceiveCancel(t *testing.T) {
 	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("4")}, "first box"); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("7")}, ""); procure.FieldsOf(err) == nil {
-		t.Errorf("over-receipt: %v", err)
+	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("7")}, ""); !strings.Contains(procure.FieldsOf(err)[fmt.Sprintf("qty_%d", line)], "Only 6 each are still outstanding") {
+		t.Errorf("over-receipt: %v", procure.FieldsOf(err))
 	}
 	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("0.5")}, ""); procure.FieldsOf(err) == nil {
 		t.Errorf("half a ream: %v", err)
@@ -430,7 +430,13 @@ func TestApproveRejectReceiveCancel(t *testing.T) {
 	if err := w.a.CancelPO(ctx, w.office, paperPO.ID, "changed my mind"); procure.KindOf(err) != procure.KindConflict {
 		t.Errorf("cancelling a received PO: %v", err)
 	}
-	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("6")}, ""); err != nil {
+	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("5")}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("2")}, ""); !strings.Contains(procure.FieldsOf(err)[fmt.Sprintf("qty_%d", line)], "Only 1 each is still outstanding") {
+		t.Errorf("over-receipt of the last one: %v", procure.FieldsOf(err))
+	}
+	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("1")}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if po, _ := w.st.PurchaseOrderByID(ctx, procure.Scope{}, paperPO.ID); po.Status != procure.POReceived {

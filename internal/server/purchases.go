@@ -27,7 +27,7 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if !slices.ContainsFunc(locs, func(l procure.Location) bool { return l.ID == f.LocationID }) {
+		if !hasLocation(locs, f.LocationID) {
 			q.Errors.Add("location", "Choose a location from the list.")
 			return q.err()
 		}
@@ -41,6 +41,11 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request) error {
 		p.Next = fmt.Sprintf("/requests?before=%d&location=%d", list[len(list)-1].ID, f.LocationID)
 	}
 	return render(w, r, http.StatusOK, orders.RequestsPage(p))
+}
+
+// hasLocation reports whether id is one of locs (a filter's choices).
+func hasLocation(locs []procure.Location, id int64) bool {
+	return slices.ContainsFunc(locs, func(l procure.Location) bool { return l.ID == id })
 }
 
 func (s *Server) showRequest(w http.ResponseWriter, r *http.Request) error {
@@ -100,7 +105,7 @@ func (s *Server) listPOs(w http.ResponseWriter, r *http.Request) error {
 	}
 	// A made-up (or another site's) id is refused, not shown as an empty
 	// list under a filter that reads "all".
-	if f.LocationID != 0 && !slices.ContainsFunc(locs, func(l procure.Location) bool { return l.ID == f.LocationID }) {
+	if f.LocationID != 0 && !hasLocation(locs, f.LocationID) {
 		q.Errors.Add("location", "Choose a location from the list.")
 	}
 	if f.VendorID != 0 && !slices.ContainsFunc(vendors, func(v procure.Vendor) bool { return v.ID == f.VendorID }) {
