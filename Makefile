@@ -63,7 +63,7 @@ bench:
 ## seeded once into .data/benchpg (about 20 minutes the first time, a few GB) and kept.
 LOADGEN_FLAGS ?=
 load:
-	$(GO) run ./cmd/devpg -data .data/benchpg -- $(GO) run ./cmd/loadgen $(LOADGEN_FLAGS)
+	$(GO) run ./cmd/devpg -server -data .data/benchpg -- $(GO) run ./cmd/loadgen $(LOADGEN_FLAGS)
 
 ## fuzz: a short run of every fuzz target
 fuzz:

@@ -1,14 +1,16 @@
 // Command devpg runs a command beside a private Postgres, for `make run` and
 // `make test` on a machine that has Postgres binaries but no server set up.
 //
-//	devpg [-test] [-data DIR] -- command [args...]
+//	devpg [-test] [-server] [-data DIR] -- command [args...]
 //
 // Without -test it uses DATABASE_URL when set; otherwise it starts (or
 // reuses) a persistent cluster under DIR (default .data/pg), creates the
 // "procure" database and exports DATABASE_URL. With -test it uses
 // TEST_DATABASE_URL when set; otherwise it starts a throwaway cluster
 // (fsync off) and exports TEST_DATABASE_URL. Either way, when the command
-// ends, the server devpg started is stopped. Ctrl-C and SIGTERM go to the
+// ends, the server devpg started is stopped. -server sizes a cluster devpg
+// starts as this machine's database server would be (devpg.ServerSettings):
+// `make load` runs its benchmark cluster so. Ctrl-C and SIGTERM go to the
 // command first; Postgres stops after it.
 package main
 
@@ -32,8 +34,9 @@ import (
 func main() {
 	test := flag.Bool("test", false, "throwaway cluster for the test suite; exports TEST_DATABASE_URL")
 	data := flag.String("data", ".data/pg", "data directory of the persistent development cluster")
+	server := flag.Bool("server", false, "size the cluster as this machine's database server (shared buffers a quarter of RAM, spaced checkpoints): for the load generator")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: devpg [-test] [-data DIR] -- command [args...]")
+		fmt.Fprintln(os.Stderr, "usage: devpg [-test] [-server] [-data DIR] -- command [args...]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -42,7 +45,7 @@ func main() {
 		os.Exit(2)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("component", "devpg")
-	code, err := run(log, *test, *data, flag.Args())
+	code, err := run(log, *test, *server, *data, flag.Args())
 	if err != nil {
 		log.Error(err.Error())
 		if code == 0 {
@@ -52,7 +55,7 @@ func main() {
 	os.Exit(code)
 }
 
-func run(log *slog.Logger, test bool, dataDir string, argv []string) (int, error) {
+func run(log *slog.Logger, test, server bool, dataDir string, argv []string) (int, error) {
 	envVar := "DATABASE_URL"
 	if test {
 		envVar = "TEST_DATABASE_URL"
@@ -69,7 +72,7 @@ func run(log *slog.Logger, test bool, dataDir string, argv []string) (int, error
 	if err != nil {
 		return 1, err
 	}
-	c := &devpg.Cluster{BinDir: bin, Runner: runner, Fast: test}
+	c := &devpg.Cluster{BinDir: bin, Runner: runner, Fast: test, Server: server}
 	if test {
 		tmp, err := os.MkdirTemp("", "procure-testpg-")
 		if err != nil {

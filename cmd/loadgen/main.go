@@ -221,6 +221,9 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 		}
 	}
 	if scenario == "all" || scenario == "submit" {
+		if err := bareBench(ctx, st, conns, duration, warmup, runs); err != nil {
+			return err
+		}
 		clients, err := signIn(ctx, st, base, conns, conns)
 		if err != nil {
 			return err
@@ -239,13 +242,26 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 			}
 			c.locations = u.Locations
 		}
+		// The untimed cart filling has a connection of its own, so that a
+		// profile of the database during the run can leave it out.
+		fillCfg := cfg.Copy()
+		fillCfg.MaxConns, fillCfg.MinConns = 1, 1
+		fillPool, err := pgxpool.NewWithConfig(ctx, fillCfg)
+		if err != nil {
+			return err
+		}
+		defer fillPool.Close()
+		filler := store.New(fillPool)
+		if pid, err := filler.BackendPID(ctx); err == nil {
+			fmt.Printf("cart filling runs on Postgres backend %d\n", pid)
+		}
 		stamp := time.Now().UnixNano()
 		round := 0
 		for _, shape := range shapes {
 			label := map[store.BenchCart]string{store.CartOneContract: "one contract", store.CartSpread: "20 contracts"}[shape]
 			fill := func() error {
 				round++
-				n, err := st.FillBenchCarts(ctx, ids, 20, round, shape)
+				n, err := filler.FillBenchCarts(ctx, ids, 20, round, shape)
 				if err == nil && n != len(ids)*len(clients[0].locations) {
 					err = fmt.Errorf("filled %d carts, want %d", n, len(ids)*len(clients[0].locations))
 				}
@@ -269,6 +285,63 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 				}
 				fmt.Printf("submit 20-line cart (%s) run %d: %s\n", label, r, res)
 			}
+		}
+	}
+	return nil
+}
+
+// bareBench measures the reference point for submissions with
+// the same client, connections and pool: a bare handler that writes a
+// 20-line order in one transaction (no session, resolution, caps, cart or
+// audit), so that the submit figures below it can be read against what
+// the machine does in the same hour.
+func bareBench(ctx context.Context, st *store.Store, conns int, duration, warmup time.Duration, runs int) error {
+	if err := st.PrepareBareOrders(ctx); err != nil {
+		return err
+	}
+	lines := make([]store.BareOrderLine, 20)
+	for i := range lines {
+		lines[i] = store.BareOrderLine{ItemID: int64(1000 + i), Qty: fmt.Sprint(1 + i%5), UnitPrice: "4.2000", Total: fmt.Sprintf("%d.20", 4*(1+i%5))}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /bare-order", func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var user int64
+		_, _ = fmt.Sscan(r.PostForm.Get("user"), &user)
+		if err := st.InsertBareOrder(r.Context(), user, "252.00", lines, r.PostForm.Get("per_line") != ""); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		http.Redirect(w, r, "/requests/bare", http.StatusSeeOther)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	defer hs.Close()
+	u := "http://" + ln.Addr().String() + "/bare-order"
+	tr := &http.Transport{MaxIdleConnsPerHost: conns + 4, MaxConnsPerHost: conns + 4}
+	clients := make([]*client, conns)
+	for i := range clients {
+		clients[i] = &client{n: i, http: &http.Client{Transport: tr, Timeout: 30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	}
+	for _, way := range []struct {
+		label, perLine string
+	}{{"lines in one INSERT", ""}, {"one INSERT per line", "1"}} {
+		order := func(c *client, _ int) error {
+			return c.post(u, url.Values{"user": {fmt.Sprint(c.n)}, "per_line": {way.perLine}})
+		}
+		if warmup > 0 {
+			fmt.Printf("reference: bare 20-line order, %s, warm-up: %s\n", way.label, measure(clients, warmup, order))
+		}
+		for r := 1; r <= runs; r++ {
+			fmt.Printf("reference: bare 20-line order, %s, run %d: %s\n", way.label, r, measure(clients, duration, order))
 		}
 	}
 	return nil

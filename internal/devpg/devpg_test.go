@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -75,8 +76,10 @@ func TestFinderFollowsSymlinksOnPath(t *testing.T) {
 }
 
 // startStop runs a whole cluster life: init, start, a TCP connection,
-// createdb, stop, and checks that the server process is gone.
-func startStop(t *testing.T, runner *devpg.Runner) {
+// createdb, stop, and checks that the server process is gone. server
+// starts it with ServerSettings (Postgres refuses to start on a setting it
+// does not take).
+func startStop(t *testing.T, runner *devpg.Runner, server bool) {
 	t.Helper()
 	bin, err := devpg.Finder{}.BinDir()
 	if err != nil {
@@ -90,7 +93,7 @@ func startStop(t *testing.T, runner *devpg.Runner) {
 	if err := os.Chmod(base, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	c := &devpg.Cluster{BinDir: bin, DataDir: filepath.Join(base, "data"), Runner: runner, Fast: true}
+	c := &devpg.Cluster{BinDir: bin, DataDir: filepath.Join(base, "data"), Runner: runner, Fast: true, Server: server}
 	if err := c.Init(); err != nil {
 		t.Fatal(err)
 	}
@@ -151,14 +154,14 @@ func TestClusterAsRoot(t *testing.T) {
 	if err != nil || runner == nil {
 		t.Fatalf("no unprivileged user: %v", err)
 	}
-	startStop(t, runner)
+	startStop(t, runner, true)
 }
 
 // TestClusterAsNonRoot runs the same life cycle as an ordinary user: when
 // the tests run as root, the test binary re-runs itself as that user.
 func TestClusterAsNonRoot(t *testing.T) {
 	if os.Geteuid() != 0 {
-		startStop(t, nil)
+		startStop(t, nil, false)
 		return
 	}
 	runner, err := devpg.RunnerForRoot()
@@ -228,5 +231,30 @@ func TestRunnerCanReach(t *testing.T) {
 	defer os.RemoveAll(open)
 	if !runner.CanReach(filepath.Join(open, "data")) {
 		t.Error("cannot reach a world-searchable folder")
+	}
+}
+
+func TestServerSettings(t *testing.T) {
+	const gb = 1 << 30
+	for _, tc := range []struct {
+		mem     uint64
+		buffers string
+	}{
+		{0, "shared_buffers=128MB"}, // unknown: the default
+		{256 << 20, "shared_buffers=128MB"},
+		{4 * gb, "shared_buffers=1024MB"},
+		{24 * gb, "shared_buffers=6144MB"},
+		{64 * gb, "shared_buffers=8192MB"},
+	} {
+		got := devpg.ServerSettings(tc.mem)
+		if len(got) == 0 || got[0] != tc.buffers {
+			t.Errorf("ServerSettings(%d) = %q, want %s first", tc.mem, got, tc.buffers)
+		}
+		if !slices.Contains(got, "max_wal_size=8GB") || !slices.Contains(got, "checkpoint_timeout=15min") {
+			t.Errorf("ServerSettings(%d) = %q: checkpoints not spaced out", tc.mem, got)
+		}
+	}
+	if devpg.MemTotal() == 0 {
+		t.Error("MemTotal read nothing from /proc/meminfo")
 	}
 }
