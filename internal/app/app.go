@@ -19,6 +19,8 @@ type App struct {
 	Zone  *time.Location // which calendar day "today" is
 	// Email: notifications also queue an email (SMTP is configured).
 	Email bool
+
+	cands *candidateCache // for submissions; nil: none (an App built without New)
 }
 
 // New builds an App.
@@ -29,5 +31,5 @@ func New(st *store.Store, now func() time.Time, zone *time.Location) *App {
 	if zone == nil {
 		zone = time.UTC
 	}
-	return &App{Store: st, Now: now, Zone: zone}
+	return &App{Store: st, Now: now, Zone: zone, cands: newCandidateCache(maxCachedItems)}
 }

@@ -60,19 +60,23 @@ func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int6
 		res = SubmitResult{}
 		// One round trip: the location, the request (unless the key was
 		// used), the cart locked, and, unless caps must be locked first,
-		// the candidates of its items. Whatever fails below rolls it back.
+		// the catalogue version with the cap left on the contracts that
+		// price its items (cartCandidates). Whatever fails below rolls it
+		// back.
 		var (
-			b     store.Batch
-			loc   procure.Location
-			reqID int64
-			cart  []procure.CartLine
-			cands map[int64][]pricing.Candidate
+			b        store.Batch
+			loc      procure.Location
+			reqID    int64
+			cart     []procure.CartLine
+			version  int64
+			capsLeft map[int64]money.Amount
+			cands    map[int64][]pricing.Candidate
 		)
 		b.LocationByID(u.OrderScope(), locationID, &loc)
 		b.InsertRequest(u.ID, locationID, key, now, &reqID)
 		b.CartLinesForUpdate(u.ID, locationID, &cart)
 		if !lockFirst {
-			b.CartCandidates(u.ID, locationID, today, &cands)
+			b.CartCapsLeft(u.ID, locationID, &version, &capsLeft)
 		}
 		if err := tx.Send(ctx, &b); err != nil {
 			return err
@@ -92,13 +96,19 @@ func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int6
 		if len(cart) == 0 {
 			return procure.Errorf(procure.KindInvalid, "Your cart for %s is empty.", loc.Name)
 		}
-		if lockFirst {
-			var itemIDs []int64
-			for _, l := range cart {
-				if l.Item != nil {
-					itemIDs = append(itemIDs, l.Item.ID)
-				}
+		var itemIDs []int64
+		for _, l := range cart {
+			if l.Item != nil {
+				itemIDs = append(itemIDs, l.Item.ID)
 			}
+		}
+		if !lockFirst && len(itemIDs) > 0 {
+			var err error
+			if cands, err = a.cartCandidates(ctx, tx, itemIDs, today, version, capsLeft); err != nil {
+				return err
+			}
+		}
+		if lockFirst {
 			if len(itemIDs) > 0 {
 				if err := tx.LockCappedContracts(ctx, itemIDs); err != nil {
 					return err
@@ -112,6 +122,56 @@ func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int6
 		return a.submit(ctx, tx, u, loc, reqID, cart, cands, seen, now, today, lockFirst, &res)
 	})
 	return res, err
+}
+
+// cartCandidates returns the candidate prices of a cart's items for a
+// submission that read the catalogue version and the capped contracts'
+// cap left together (store.Batch.CartCapsLeft): the candidates kept under
+// that version with the cap left just read, and those not kept read now.
+// If the catalogue changed in between, every item's candidates are read
+// again, all at once, rather than mixing two versions.
+func (a *App) cartCandidates(ctx context.Context, tx *store.Tx, itemIDs []int64, today pricing.Date,
+	version int64, capsLeft map[int64]money.Amount) (map[int64][]pricing.Candidate, error) {
+	found, missing := a.cands.get(version, today, itemIDs)
+	cands := make(map[int64][]pricing.Candidate, len(itemIDs))
+	for id, kept := range found {
+		fresh := make([]pricing.Candidate, len(kept))
+		for i, c := range kept {
+			if c.HasCap {
+				left, ok := capsLeft[c.ContractID]
+				if !ok { // kept from after a cap was set that the caps just read predate: read the item again
+					missing = append(missing[:len(missing):len(missing)], id)
+					fresh = nil
+					break
+				}
+				c.CapLeft = left
+			}
+			fresh[i] = c
+		}
+		if fresh != nil {
+			cands[id] = fresh
+		}
+	}
+	if len(missing) == 0 {
+		return cands, nil
+	}
+	read, at, err := tx.CandidatesAt(ctx, missing, today)
+	if err != nil {
+		return nil, err
+	}
+	a.cands.put(at, today, missing, read)
+	if at != version {
+		read, at, err = tx.CandidatesAt(ctx, itemIDs, today)
+		if err != nil {
+			return nil, err
+		}
+		a.cands.put(at, today, itemIDs, read)
+		return read, nil
+	}
+	for _, id := range missing {
+		cands[id] = read[id]
+	}
+	return cands, nil
 }
 
 func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc procure.Location, reqID int64, cart []procure.CartLine,

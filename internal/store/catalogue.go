@@ -39,15 +39,6 @@ const candidateOrder = ` ORDER BY p.item_id, c.number, p.id`
 // candidateSQL is the candidates for the items $1.
 const candidateSQL = candidateSelect + ` AND p.item_id = ANY ($1)` + candidateOrder
 
-// cartCandidateSQL is the candidates for the catalogue lines of user $1's
-// cart for location $3. The cart's items come as an array (not an IN
-// subquery) so that the plan does not hinge on the cart's size: with the
-// subquery, Postgres's estimate for a generic plan was ~13 times its
-// estimate for one cart and it planned the query afresh every time.
-const cartCandidateSQL = candidateSelect + `
-	AND p.item_id = ANY (ARRAY(SELECT cl.item_id FROM cart_lines cl WHERE cl.user_id = $1 AND cl.location_id = $3 AND cl.item_id IS NOT NULL))` +
-	candidateOrder
-
 // Candidates returns the candidate prices for each item.
 func (q queries) Candidates(ctx context.Context, itemIDs []int64, today pricing.Date) (map[int64][]pricing.Candidate, error) {
 	rows, err := q.db.Query(ctx, candidateSQL, itemIDs, today.Time())
@@ -57,13 +48,68 @@ func (q queries) Candidates(ctx context.Context, itemIDs []int64, today pricing.
 	return scanCandidates(rows)
 }
 
-// CartCandidates queues reading the candidate prices of the catalogue
-// items in a user's cart for a location into *into, by item.
-func (b *Batch) CartCandidates(userID, locationID int64, today pricing.Date, into *map[int64][]pricing.Candidate) {
-	b.b.Queue(cartCandidateSQL, userID, today.Time(), locationID).Query(func(rows pgx.Rows) error {
+// CandidatesAt is Candidates with the catalogue version read just before
+// them (migration 0013): what a cache may keep them under. Read first, the
+// version is never newer than the candidates, so the cached candidates are
+// never older than the version they are found under.
+func (tx *Tx) CandidatesAt(ctx context.Context, itemIDs []int64, today pricing.Date) (map[int64][]pricing.Candidate, int64, error) {
+	var (
+		b       Batch
+		version int64
+		cands   map[int64][]pricing.Candidate
+	)
+	b.b.Queue(`SELECT version FROM catalogue_version`).QueryRow(func(row pgx.Row) error { return row.Scan(&version) })
+	b.b.Queue(candidateSQL, itemIDs, today.Time()).Query(func(rows pgx.Rows) error {
 		m, err := scanCandidates(rows)
-		*into = m
+		cands = m
 		return err
+	})
+	if err := tx.Send(ctx, &b); err != nil {
+		return nil, 0, err
+	}
+	return cands, version, nil
+}
+
+// CartCapsLeft queues reading, in one statement and so from one snapshot,
+// the catalogue version and the cap left (cap minus committed spend) on
+// every capped contract with a price row for a catalogue item in user's
+// cart for location: with the items' candidates kept under that version,
+// what a submission reads fresh. Caps move with every order and never
+// move the version. The cart's items come as an array, not an IN
+// subquery, so that the plan does not hinge on the cart's size (with the
+// subquery, a generic plan's estimate was ~13 times one cart's, and the
+// query was planned afresh every time).
+func (b *Batch) CartCapsLeft(userID, locationID int64, version *int64, into *map[int64]money.Amount) {
+	b.b.Queue(`
+		SELECT v.version, COALESCE(c.ids, '{}'), COALESCE(c.curs, '{}'), COALESCE(c.lefts, '{}')
+		FROM catalogue_version v CROSS JOIN (
+			SELECT array_agg(c.id ORDER BY c.id) AS ids, array_agg(c.currency ORDER BY c.id) AS curs,
+			       array_agg((c.cap - c.committed)::text ORDER BY c.id) AS lefts
+			FROM contracts c
+			WHERE c.cap IS NOT NULL AND c.id IN (
+				SELECT p.contract_id FROM contract_prices p
+				WHERE p.item_id = ANY (ARRAY(SELECT cl.item_id FROM cart_lines cl
+				                             WHERE cl.user_id = $1 AND cl.location_id = $2 AND cl.item_id IS NOT NULL)))) c`,
+		userID, locationID).QueryRow(func(row pgx.Row) error {
+		var (
+			ids         []int64
+			curs, lefts []string
+		)
+		if err := row.Scan(version, &ids, &curs, &lefts); err != nil {
+			return classify(err, "caps left")
+		}
+		m := make(map[int64]money.Amount, len(ids))
+		for i, id := range ids {
+			cur, err := money.ParseCurrency(curs[i])
+			if err != nil {
+				return err
+			}
+			if m[id], err = money.ScanAmount(cur, lefts[i]); err != nil {
+				return err
+			}
+		}
+		*into = m
+		return nil
 	})
 }
 
