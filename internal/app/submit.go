@@ -268,6 +268,9 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 		return err
 	}
 	b.ClearCart(u.ID, loc.ID)
+	if len(res.Notes) > 0 {
+		b.SetRequestNotes(reqID, res.Notes)
+	}
 	b.AddCommitted(uncapped)
 	events := []procure.AuditEvent{{ActorID: u.ID, Action: "request.submit", Entity: "purchase_request", EntityID: reqID,
 		After: map[string]any{"location": loc.Code, "lines": len(cart), "pos": numbers, "off_contract": res.OffContract}}}

@@ -202,6 +202,7 @@ type PurchaseRequest struct {
 	LocationName string
 	Currency     money.Currency
 	SubmittedAt  time.Time
+	SubmitNotes  []string // what the submission told its submitter besides its POs (a changed price, a line left to procurement)
 	Lines        []RequestLine
 	Orders       []PurchaseOrder // without lines
 }

@@ -577,22 +577,54 @@ func (s *Server) submitCart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	msg := "Request submitted."
-	switch {
-	case res.Duplicate:
-		msg = "This cart was already submitted; here is the request it created."
-	case len(res.POs) > 0:
-		msg = fmt.Sprintf("Request submitted: %s issued to the vendors.", strings.Join(res.POs, ", "))
+	// The request's page says what the submission did (submittedMessage),
+	// from the request itself and the notes kept with it: a message through
+	// the session would cost a session write now and another when the page
+	// took it out.
+	outcome := "1"
+	if res.Duplicate {
+		outcome = "again"
 	}
-	if res.OffContract > 0 && !res.Duplicate {
-		msg += fmt.Sprintf(" %d off-contract line(s) wait for procurement.", res.OffContract)
-	}
-	if len(res.Notes) > 0 {
-		msg += " " + strings.Join(res.Notes, " ")
-	}
-	s.flash(r, "ok", msg)
-	redirect(w, r, "/requests/"+strconv.FormatInt(res.RequestID, 10))
+	redirect(w, r, fmt.Sprintf("/requests/%d?submitted=%s", res.RequestID, outcome))
 	return nil
+}
+
+// submittedMessage is what the request page tells its submitter after a
+// submission (outcome "1") or a repeated one ("again"): the POs issued at
+// once, the lines waiting for procurement and the submission's notes.
+// Any other outcome says nothing.
+func submittedMessage(req procure.PurchaseRequest, outcome string) string {
+	switch outcome {
+	case "again":
+		return "This cart was already submitted; here is the request it created."
+	case "1":
+	default:
+		return ""
+	}
+	var numbers []string
+	for _, po := range req.Orders {
+		if !po.OffContract {
+			numbers = append(numbers, po.Number)
+		}
+	}
+	slices.Sort(numbers)
+	msg := "Request submitted."
+	if len(numbers) > 0 {
+		msg = fmt.Sprintf("Request submitted: %s issued to the vendors.", strings.Join(numbers, ", "))
+	}
+	waiting := 0
+	for _, l := range req.Lines {
+		if l.Status == procure.LinePending {
+			waiting++
+		}
+	}
+	if waiting > 0 {
+		msg += fmt.Sprintf(" %d off-contract line(s) wait for procurement.", waiting)
+	}
+	if len(req.SubmitNotes) > 0 {
+		msg += " " + strings.Join(req.SubmitNotes, " ")
+	}
+	return msg
 }
 
 // reorder puts the catalogue lines of an earlier request back into the

@@ -162,19 +162,51 @@ func TestSubmitIgnoresBrowserPricesAndIsIdempotent(t *testing.T) {
 	}
 	key := keyRe.FindStringSubmatch(cart.Body)[1]
 	form := url.Values{"location": {fmt.Sprint(s.muc)}, "key": {key}, "unit_price": {"0.01"}, "total": {"1"}}
+	// The cart showed the paper at 4.00 (say it was amended since): the
+	// submission says so, and keeps saying so on the request.
+	lines, err := s.app.Store.CartLines(t.Context(), s.officeUser.ID, s.muc)
+	if err != nil || len(lines) != 2 {
+		t.Fatalf("cart lines %v, %v", lines, err)
+	}
+	for _, l := range lines {
+		if l.Item.ID == s.paper {
+			form.Set(fmt.Sprintf("seen_%d", l.ID), "4.00")
+		}
+	}
 	r := s.app.PostForm(t, s.office, "/cart/submit", form)
-	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/requests/") {
-		t.Fatalf("submit: %d %s", r.StatusCode, r.Body)
+	if r.StatusCode != http.StatusSeeOther || !regexp.MustCompile(`^/requests/[0-9]+\?submitted=1$`).MatchString(r.Header.Get("Location")) {
+		t.Fatalf("submit: %d %s → %s", r.StatusCode, r.Body, r.Header.Get("Location"))
+	}
+	// Nothing went through the session: it was not written.
+	if c := r.Header.Values("Set-Cookie"); len(c) != 0 {
+		t.Errorf("the submission wrote the session: %q", c)
 	}
 	first := r.Header.Get("Location")
+	reqPath, _, _ := strings.Cut(first, "?")
 	// The same form again (double click, refresh): the same request.
 	r = s.app.PostForm(t, s.office, "/cart/submit", form)
-	if r.Header.Get("Location") != first {
-		t.Errorf("second submit went to %s, not %s", r.Header.Get("Location"), first)
+	if r.Header.Get("Location") != reqPath+"?submitted=again" {
+		t.Errorf("second submit went to %s, not %s?submitted=again", r.Header.Get("Location"), reqPath)
 	}
 	page := s.app.Get(t, s.office, first)
-	if !strings.Contains(page.Body, "PO-2026-000001") || !strings.Contains(page.Body, "PO-2026-000002") {
-		t.Errorf("request page lacks its POs")
+	for _, want := range []string{"Request submitted: PO-2026-000001, PO-2026-000002 issued to the vendors.",
+		"Item PAP-1: the price is now 5.00 EUR (the cart showed 4.00 EUR); resolved when you submitted."} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("request page after submitting lacks %q", want)
+		}
+	}
+	if again := s.app.Get(t, s.office, reqPath+"?submitted=again"); !strings.Contains(again.Body, "This cart was already submitted; here is the request it created.") {
+		t.Errorf("request page after a repeated submit lacks its message")
+	}
+	// Someone else opening the same address sees the request, not the
+	// submitter's message; the note stays part of the request.
+	proc := s.app.SignIn(t, "proc@example.test")
+	if other := s.app.Get(t, proc, first); other.StatusCode != http.StatusOK || strings.Contains(other.Body, "Request submitted:") ||
+		!strings.Contains(other.Body, "the cart showed 4.00 EUR") {
+		t.Errorf("procurement's view of %s: %d, banner shown or note missing", first, other.StatusCode)
+	}
+	if plain := s.app.Get(t, s.office, reqPath); strings.Contains(plain.Body, "Request submitted:") {
+		t.Errorf("the request page without ?submitted shows the submission message")
 	}
 	pos, _ := s.app.Store.PurchaseOrders(t.Context(), procure.Scope{}, store.POFilter{})
 	if len(pos) != 2 {
@@ -197,7 +229,7 @@ func TestOtherLocationsRecordsAreNotFound(t *testing.T) {
 	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
 	key := keyRe.FindStringSubmatch(cart.Body)[1]
 	r := s.app.PostForm(t, s.office, "/cart/submit", url.Values{"location": {fmt.Sprint(s.muc)}, "key": {key}})
-	reqPath := r.Header.Get("Location")
+	reqPath, _, _ := strings.Cut(r.Header.Get("Location"), "?") // ?submitted=1: the page's message
 	pos, _ := s.app.Store.PurchaseOrders(t.Context(), procure.Scope{}, store.POFilter{})
 	poPath := fmt.Sprintf("/pos/%d", pos[0].ID)
 	lines, _ := s.app.Store.CartLines(t.Context(), s.officeUser.ID, s.muc)
@@ -351,7 +383,7 @@ func TestOrderAgain(t *testing.T) {
 	}
 	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
 	r := s.app.PostForm(t, s.office, "/cart/submit", url.Values{"location": {fmt.Sprint(s.muc)}, "key": {keyRe.FindStringSubmatch(cart.Body)[1]}})
-	reqPath := r.Header.Get("Location")
+	reqPath, _, _ := strings.Cut(r.Header.Get("Location"), "?") // ?submitted=1: the page's message
 	if !strings.HasPrefix(reqPath, "/requests/") {
 		t.Fatalf("submit: %d %s", r.StatusCode, reqPath)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/procure-app/procure/internal/money"
 	"github.com/procure-app/procure/internal/procure"
 	"github.com/procure-app/procure/internal/store"
+	"github.com/procure-app/procure/web/layout"
 	"github.com/procure-app/procure/web/orders"
 )
 
@@ -57,6 +58,13 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request) error {
 	req, err := s.Store.PurchaseRequestByID(r.Context(), u.OrderScope(), id)
 	if err != nil {
 		return err
+	}
+	if req.UserID == u.ID {
+		if msg := submittedMessage(req, r.URL.Query().Get("submitted")); msg != "" {
+			c := layout.ChromeFrom(r.Context())
+			c.Flash = layout.Flash{Kind: "ok", Text: msg}
+			r = r.WithContext(layout.WithChrome(r.Context(), c))
+		}
 	}
 	return render(w, r, http.StatusOK, orders.RequestPage(orders.RequestProps{Request: req, CanReorder: u.InLocation(req.LocationID)}))
 }

@@ -205,10 +205,10 @@ func (q queries) PurchaseRequestByID(ctx context.Context, scope procure.Scope, i
 	var r procure.PurchaseRequest
 	var cur string
 	err := q.db.QueryRow(ctx, `
-		SELECT pr.id, pr.user_id, u.name, pr.location_id, l.name, pr.currency, pr.submitted_at
+		SELECT pr.id, pr.user_id, u.name, pr.location_id, l.name, pr.currency, pr.submitted_at, pr.submit_notes
 		FROM purchase_requests pr JOIN users u ON u.id = pr.user_id JOIN locations l ON l.id = pr.location_id
 		WHERE pr.id = $1 AND ($2::bigint[] IS NULL OR pr.location_id = ANY ($2))`, id, scope.Locations).Scan(
-		&r.ID, &r.UserID, &r.UserName, &r.LocationID, &r.LocationName, &cur, &r.SubmittedAt)
+		&r.ID, &r.UserID, &r.UserName, &r.LocationID, &r.LocationName, &cur, &r.SubmittedAt, &r.SubmitNotes)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return procure.PurchaseRequest{}, notFound("Request", id)
 	}

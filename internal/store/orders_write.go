@@ -39,6 +39,12 @@ func (b *Batch) InsertRequest(userID, locationID int64, key string, at time.Time
 	})
 }
 
+// SetRequestNotes queues keeping what a submission told its submitter
+// besides its POs with the request (purchase_requests.submit_notes).
+func (b *Batch) SetRequestNotes(requestID int64, notes []string) {
+	b.b.Queue(`UPDATE purchase_requests SET submit_notes = $2 WHERE id = $1`, requestID, notes)
+}
+
 // RequestIDByKey is the request this user submitted with key.
 func (tx *Tx) RequestIDByKey(ctx context.Context, userID int64, key string) (int64, error) {
 	var id int64
