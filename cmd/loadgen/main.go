@@ -224,6 +224,11 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 		if err := bareBench(ctx, st, conns, duration, warmup, runs); err != nil {
 			return err
 		}
+		start := time.Now()
+		if err := st.VacuumBenchOrders(ctx); err != nil {
+			return err
+		}
+		fmt.Printf("vacuumed the order tables in %s (untimed)\n", time.Since(start).Round(time.Second))
 		clients, err := signIn(ctx, st, base, conns, conns)
 		if err != nil {
 			return err
