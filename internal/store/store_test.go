@@ -142,3 +142,38 @@ func TestUnstorableTextIsInvalidInput(t *testing.T) {
 		t.Fatalf("NUL in an item name: kind %v, %v", procure.KindOf(err), err)
 	}
 }
+
+// Vacuum leaves the emptied pages of cart_lines and sessions in place:
+// truncating them would lock out every submission (or every request)
+// behind an ACCESS EXCLUSIVE lock (migration 0021).
+func TestVacuumDoesNotTruncateHotTables(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	st := store.New(pool)
+	loc := testkit.MustLocation(t, st, "MUC", "EUR")
+	u := testkit.MustUser(t, st, "office@example.test", testkit.Roles(procure.RoleOrderer), loc)
+	for table, fill := range map[string]string{
+		"cart_lines": `INSERT INTO cart_lines (user_id, location_id, description, unit, qty)
+		               SELECT $1, $2, 'Line ' || n, 'each', 1 FROM generate_series(1, 5000) n`,
+		"sessions": `INSERT INTO sessions (token, data, expiry)
+		             SELECT 'token-' || n || '-' || $1::bigint || '-' || $2::bigint, '\x00', now() + interval '1 hour' FROM generate_series(1, 5000) n`,
+	} {
+		if _, err := pool.Exec(ctx, fill, u.ID, loc); err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		if _, err := pool.Exec(ctx, `DELETE FROM `+table); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `VACUUM `+table); err != nil {
+			t.Fatal(err)
+		}
+		var pages int64
+		if err := pool.QueryRow(ctx, `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int`, table).Scan(&pages); err != nil {
+			t.Fatal(err)
+		}
+		if pages < 10 {
+			t.Errorf("%s: vacuum truncated it to %d pages", table, pages)
+		}
+	}
+}
