@@ -496,7 +496,7 @@ func TestUncappedCommittedUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ctx := t.Context()
-	users := make([]procure.User, 8)
+	users := make([]procure.User, 40)
 	for i := range users {
 		users[i] = testkit.MustUser(t, w.st, fmt.Sprintf("office%d@example.test", i), testkit.Roles(procure.RoleOrderer), w.muc)
 		if err := w.st.AddToCart(ctx, users[i].ID, w.muc, w.paper, qty("10")); err != nil {
@@ -515,16 +515,21 @@ func TestUncappedCommittedUnderConcurrency(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	// 8 × 10 × 5.00 = 400.00
-	if c, _ := w.st.ContractByID(ctx, w.cheap); c.Committed.String() != "400.00" {
-		t.Fatalf("committed after 8 orders: %s, want 400.00", c.Committed)
+	// 40 × 10 × 5.00 = 2,000.00
+	if c, _ := w.st.ContractByID(ctx, w.cheap); c.Committed.String() != "2000.00" {
+		t.Fatalf("committed after 40 orders: %s, want 2000.00", c.Committed)
+	}
+	// Spread over the 32 shards: 40 draws all below 8 would be a 1 in 4^40 chance.
+	var top int
+	if err := pgtest.PoolFor(t, w.url).QueryRow(ctx, `SELECT max(shard) FROM contract_committed WHERE contract_id = $1`, w.cheap).Scan(&top); err != nil || top < 8 {
+		t.Errorf("highest shard used %d (%v), want some of 8-31 used", top, err)
 	}
 	req, _ := w.st.PurchaseRequestByID(ctx, procure.Scope{}, results[3].RequestID)
 	if err := w.a.CancelPO(ctx, users[3], req.Orders[0].ID, "ordered twice"); err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := w.st.ContractByID(ctx, w.cheap); c.Committed.String() != "350.00" {
-		t.Errorf("committed after a cancellation: %s, want 350.00", c.Committed)
+	if c, _ := w.st.ContractByID(ctx, w.cheap); c.Committed.String() != "1950.00" {
+		t.Errorf("committed after a cancellation: %s, want 1950.00", c.Committed)
 	}
 }
 

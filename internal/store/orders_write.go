@@ -315,8 +315,8 @@ func (tx *Tx) ReleaseCap(ctx context.Context, contractID int64, amt money.Amount
 	_, err := tx.db.Exec(ctx, `
 		WITH capped AS (UPDATE contracts SET committed = committed - $2::numeric WHERE id = $1 AND cap IS NOT NULL RETURNING id)
 		INSERT INTO contract_committed (contract_id, shard, amount)
-		SELECT $1, floor(random() * 8)::smallint, -$2::numeric WHERE NOT EXISTS (SELECT 1 FROM capped)
-		ON CONFLICT (contract_id, shard) DO UPDATE SET amount = contract_committed.amount + EXCLUDED.amount`, contractID, amt.String())
+		SELECT $1, floor(random() * $3)::smallint, -$2::numeric WHERE NOT EXISTS (SELECT 1 FROM capped)
+		ON CONFLICT (contract_id, shard) DO UPDATE SET amount = contract_committed.amount + EXCLUDED.amount`, contractID, amt.String(), committedShards)
 	return classify(err, "release cap")
 }
 
@@ -334,12 +334,20 @@ func (b *Batch) AddCommitted(amounts map[int64]money.Amount) {
 		vals[i] = amounts[id].String()
 	}
 	b.b.Queue(`
-		WITH s AS (SELECT floor(random() * 8)::smallint AS shard)
+		WITH s AS (SELECT floor(random() * $3)::smallint AS shard)
 		INSERT INTO contract_committed (contract_id, shard, amount)
 		SELECT a.id, s.shard, a.amount::numeric FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS a (id, amount, n), s
 		ORDER BY a.n
-		ON CONFLICT (contract_id, shard) DO UPDATE SET amount = contract_committed.amount + EXCLUDED.amount`, ids, vals)
+		ON CONFLICT (contract_id, shard) DO UPDATE SET amount = contract_committed.amount + EXCLUDED.amount`, ids, vals, committedShards)
 }
+
+// committedShards is how many rows each uncapped contract's committed
+// spend is spread over (contract_committed; its CHECK allows shards 0 to
+// committedShards-1, migration 0022). Two submissions wait for each other
+// on a contract only when they draw the same shard: with 8, the wait
+// events of 20-contract carts under load showed a third as many waits on
+// the shards as on capped contracts' rows.
+const committedShards = 32
 
 // NextPONumbers draws n PO numbers of a year from that year's sequence:
 // never reused, ascending, without a lock that would serialise every
