@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/procure-app/procure/internal/money"
@@ -43,15 +44,16 @@ func newCandidateCache(max int) *candidateCache {
 }
 
 // get returns the candidates held for ids under version and today (an
-// item without any as an empty list), and the ids it does not hold.
+// item without any as an empty list), and the ids it does not hold (a
+// slice of its own).
 func (c *candidateCache) get(version int64, today pricing.Date, ids []int64) (map[int64][]pricing.Candidate, []int64) {
 	if c == nil {
-		return map[int64][]pricing.Candidate{}, ids
+		return map[int64][]pricing.Candidate{}, slices.Clone(ids)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if version != c.version || today != c.today {
-		return map[int64][]pricing.Candidate{}, ids
+		return map[int64][]pricing.Candidate{}, slices.Clone(ids)
 	}
 	found := make(map[int64][]pricing.Candidate, len(ids))
 	var missing []int64

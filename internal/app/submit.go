@@ -140,7 +140,7 @@ func (a *App) cartCandidates(ctx context.Context, tx *store.Tx, itemIDs []int64,
 			if c.HasCap {
 				left, ok := capsLeft[c.ContractID]
 				if !ok { // kept from after a cap was set that the caps just read predate: read the item again
-					missing = append(missing[:len(missing):len(missing)], id)
+					missing = append(missing, id)
 					fresh = nil
 					break
 				}

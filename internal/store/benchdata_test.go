@@ -79,3 +79,46 @@ func TestFillBenchCarts(t *testing.T) {
 		}
 	}
 }
+
+// The load generator's reference point writes a 20-line order both ways,
+// starting from empty tables; its vacuum runs outside any transaction; its
+// backend pid names a live backend.
+func TestBareOrdersAndBenchMaintenance(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	st := store.New(pool)
+	for round := range 2 { // the second round starts empty again
+		if err := st.PrepareBareOrders(ctx); err != nil {
+			t.Fatal(err)
+		}
+		lines := make([]store.BareOrderLine, 20)
+		for i := range lines {
+			lines[i] = store.BareOrderLine{ItemID: int64(i + 1), Qty: "2", UnitPrice: "1.5000", Total: "3.00"}
+		}
+		for _, perLine := range []bool{false, true} {
+			if err := st.InsertBareOrder(ctx, 7, "60.00", lines, perLine); err != nil {
+				t.Fatalf("round %d, per line %v: %v", round, perLine, err)
+			}
+		}
+		var orders, n int
+		var sum string
+		if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM bench_bare_orders), count(*), sum(total)::text FROM bench_bare_lines`).Scan(&orders, &n, &sum); err != nil {
+			t.Fatal(err)
+		}
+		if orders != 2 || n != 40 || sum != "120.00" {
+			t.Errorf("round %d: %d orders, %d lines summing %s; want 2, 40, 120.00", round, orders, n, sum)
+		}
+	}
+	if err := st.VacuumBenchOrders(ctx); err != nil {
+		t.Errorf("vacuum: %v", err)
+	}
+	pid, err := st.BackendPID(ctx)
+	var alive bool
+	if err == nil {
+		err = pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)`, pid).Scan(&alive)
+	}
+	if err != nil || !alive {
+		t.Errorf("backend pid %d: alive %v, %v", pid, alive, err)
+	}
+}
