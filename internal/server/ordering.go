@@ -591,14 +591,14 @@ func (s *Server) submitCart(w http.ResponseWriter, r *http.Request) error {
 
 // submittedMessage is what the request page tells its submitter after a
 // submission (outcome "1") or a repeated one ("again"): the POs issued at
-// once, the lines waiting for procurement and the submission's notes.
-// Any other outcome says nothing.
+// once and the lines waiting for procurement, pointing to the
+// submission's notes, which the page lists. Any other outcome says
+// nothing.
 func submittedMessage(req procure.PurchaseRequest, outcome string) string {
-	switch outcome {
-	case "again":
+	if outcome == "again" {
 		return "This cart was already submitted; here is the request it created."
-	case "1":
-	default:
+	}
+	if outcome != "1" {
 		return ""
 	}
 	var numbers []string
@@ -622,7 +622,7 @@ func submittedMessage(req procure.PurchaseRequest, outcome string) string {
 		msg += fmt.Sprintf(" %d off-contract line(s) wait for procurement.", waiting)
 	}
 	if len(req.SubmitNotes) > 0 {
-		msg += " " + strings.Join(req.SubmitNotes, " ")
+		msg += " See the notes below."
 	}
 	return msg
 }

@@ -189,11 +189,14 @@ func TestSubmitIgnoresBrowserPricesAndIsIdempotent(t *testing.T) {
 		t.Errorf("second submit went to %s, not %s?submitted=again", r.Header.Get("Location"), reqPath)
 	}
 	page := s.app.Get(t, s.office, first)
-	for _, want := range []string{"Request submitted: PO-2026-000001, PO-2026-000002 issued to the vendors.",
+	for _, want := range []string{"Request submitted: PO-2026-000001, PO-2026-000002 issued to the vendors. See the notes below.",
 		"Item PAP-1: the price is now 5.00 EUR (the cart showed 4.00 EUR); resolved when you submitted."} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("request page after submitting lacks %q", want)
 		}
+	}
+	if n := strings.Count(page.Body, "the cart showed 4.00 EUR"); n != 1 {
+		t.Errorf("the note shows %d times on the page, want once", n)
 	}
 	if again := s.app.Get(t, s.office, reqPath+"?submitted=again"); !strings.Contains(again.Body, "This cart was already submitted; here is the request it created.") {
 		t.Errorf("request page after a repeated submit lacks its message")
