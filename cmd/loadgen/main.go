@@ -13,7 +13,10 @@
 //
 // Submitted carts come in two shapes (-cart): 20 lines from one
 // contract's price list (one PO), and 20 lines each on a different
-// contract (7 to 8 POs); both by default.
+// contract (7 to 8 POs); both by default. The submit scenario first
+// measures the issue's reference point, a bare transaction inserting a
+// 20-line order, with the same client and pool, and reads each shape's
+// runs against it (againstReference).
 //
 //	loadgen [-conns 32] [-duration 20s] [-warmup 5s] [-runs 2] [-scenario all|catalogue|submit|reports] [-cart both|contract|spread]
 package main
@@ -221,7 +224,8 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 		}
 	}
 	if scenario == "all" || scenario == "submit" {
-		if err := bareBench(ctx, st, conns, duration, warmup, runs); err != nil {
+		reference, err := bareBench(ctx, st, conns, duration, warmup, runs)
+		if err != nil {
 			return err
 		}
 		start := time.Now()
@@ -283,13 +287,16 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 				}
 				fmt.Printf("submit 20-line cart (%s) warm-up: %s\n", label, res)
 			}
+			var all result
 			for r := 1; r <= runs; r++ {
 				res, err := measureRounds(clients, duration, fill, submit)
 				if err != nil {
 					return err
 				}
 				fmt.Printf("submit 20-line cart (%s) run %d: %s\n", label, r, res)
+				all.merge(res)
 			}
+			fmt.Printf("submit 20-line cart (%s), its runs together: %s\n", label, againstReference(all, reference))
 		}
 	}
 	return nil
@@ -300,9 +307,11 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 // 20-line order in one transaction (no session, resolution, caps, cart or
 // audit), so that the submit figures below it can be read against what
 // the machine does in the same hour.
-func bareBench(ctx context.Context, st *store.Store, conns int, duration, warmup time.Duration, runs int) error {
+// It returns the per-line runs together: the issue's reference point.
+func bareBench(ctx context.Context, st *store.Store, conns int, duration, warmup time.Duration, runs int) (result, error) {
+	var perLine result
 	if err := st.PrepareBareOrders(ctx); err != nil {
-		return err
+		return perLine, err
 	}
 	lines := make([]store.BareOrderLine, 20)
 	for i := range lines {
@@ -324,7 +333,7 @@ func bareBench(ctx context.Context, st *store.Store, conns int, duration, warmup
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		return perLine, err
 	}
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
@@ -346,10 +355,14 @@ func bareBench(ctx context.Context, st *store.Store, conns int, duration, warmup
 			fmt.Printf("reference: bare 20-line order, %s, warm-up: %s\n", way.label, measure(clients, warmup, order))
 		}
 		for r := 1; r <= runs; r++ {
-			fmt.Printf("reference: bare 20-line order, %s, run %d: %s\n", way.label, r, measure(clients, duration, order))
+			res := measure(clients, duration, order)
+			fmt.Printf("reference: bare 20-line order, %s, run %d: %s\n", way.label, r, res)
+			if way.perLine != "" {
+				perLine.merge(res)
+			}
 		}
 	}
-	return nil
+	return perLine, nil
 }
 
 type client struct {
@@ -433,14 +446,61 @@ func (r *result) add(lat []time.Duration, errs int64, firstErr error) {
 	}
 }
 
+// merge adds another run: requests, errors and measured time add up.
+func (r *result) merge(o result) {
+	r.add(o.lat, o.errors, o.firstErr)
+	r.elapsed += o.elapsed
+}
+
+func (r result) rps() float64 {
+	if r.elapsed <= 0 {
+		return 0
+	}
+	return float64(r.n) / r.elapsed.Seconds()
+}
+
+func (r result) p99() time.Duration { return r.percentile(0.99) }
+
+// percentile is the latency under which q of the requests finished (0
+// without requests). It sorts the latencies in place.
+func (r result) percentile(q float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	slices.Sort(r.lat)
+	return r.lat[min(len(r.lat)-1, int(q*float64(len(r.lat))))]
+}
+
+// againstReference reads submit figures as the issue states its target:
+// at least half the throughput of a bare transaction inserting a 20-line
+// order (one INSERT per line), with p99 within twice its p99, both
+// measured in the same invocation; and the absolute figures the issue
+// derived from its own reference (550 req/s, p99 100 ms).
+func againstReference(got, ref result) string {
+	s := fmt.Sprintf("%.0f req/s, p99 %.1f ms", got.rps(), ms(got.p99()))
+	if ref.rps() > 0 && ref.p99() > 0 {
+		share := 100 * got.rps() / ref.rps()
+		factor := float64(got.p99()) / float64(ref.p99())
+		s += fmt.Sprintf(" = %.0f %% of the per-line reference's %.0f req/s (target at least 50 %%: %s) and %.1f× its p99 of %.1f ms (target at most 2×: %s)",
+			share, ref.rps(), metText(share >= 50), factor, ms(ref.p99()), metText(factor <= 2))
+	}
+	return s + fmt.Sprintf("; the issue's absolute target, at least 550 req/s with p99 at most 100 ms: %s",
+		metText(got.rps() >= 550 && got.p99() <= 100*time.Millisecond))
+}
+
+func metText(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "not met"
+}
+
 func (r result) String() string {
 	if len(r.lat) == 0 {
 		return fmt.Sprintf("no successful requests (%d errors: %v)", r.errors, r.firstErr)
 	}
-	slices.Sort(r.lat)
-	p := func(q float64) time.Duration { return r.lat[min(len(r.lat)-1, int(q*float64(len(r.lat))))] }
 	s := fmt.Sprintf("%6.0f req/s  p50 %5.1f ms  p90 %5.1f ms  p99 %5.1f ms  (%d requests",
-		float64(r.n)/r.elapsed.Seconds(), ms(p(0.50)), ms(p(0.90)), ms(p(0.99)), r.n)
+		r.rps(), ms(r.percentile(0.50)), ms(r.percentile(0.90)), ms(r.p99()), r.n)
 	if r.errors > 0 {
 		s += fmt.Sprintf(", %d errors, first: %v", r.errors, r.firstErr)
 	}
