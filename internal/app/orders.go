@@ -42,16 +42,20 @@ func (a *App) ApproveOffContract(ctx context.Context, actorID, lineID int64, in 
 		po := store.NewPO{LocationID: l.LocationID, VendorID: v.ID, Currency: l.Currency, Total: total, OffContract: true,
 			SubmittedAt: l.SubmittedAt, IssuedAt: now, CreatedBy: actorID,
 			Lines: []store.NewPOLine{{ItemID: l.ItemID, Category: offContractCategory(l), Description: l.Description, Unit: l.Unit, Qty: l.Qty, UnitPrice: price, Total: total}}}
-		numbers, err := tx.NextPONumbers(ctx, a.Today().Time().Year(), 1)
+		keys, err := tx.NextPOs(ctx, a.Today().Time().Year(), 1)
 		if err != nil {
 			return err
 		}
-		number = numbers[0]
-		ids, lineIDs, err := tx.InsertPOs(ctx, l.RequestID, []store.NewPO{po}, numbers)
-		if err != nil {
+		number = keys[0].Number
+		poID := keys[0].ID
+		var b store.Batch
+		var lineIDs [][]int64
+		if err := b.InsertPOs(l.RequestID, []store.NewPO{po}, keys, &lineIDs); err != nil {
 			return err
 		}
-		poID := ids[0]
+		if err := tx.Send(ctx, &b); err != nil {
+			return err
+		}
 		if err := tx.DecideLine(ctx, lineID, procure.LineApproved, actorID, strings.TrimSpace(in.Note), lineIDs[0][0], now); err != nil {
 			return err
 		}

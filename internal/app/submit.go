@@ -29,6 +29,10 @@ func (a *App) Today() pricing.Date { return pricing.DateOf(a.Now().In(a.Zone)) }
 // with the caps locked first.
 var errCapRace = errors.New("app: cap taken meanwhile")
 
+// errRepeated rolls back a submission whose key was used before (the cart
+// it took stays as it is); SubmitRequest answers with the first request.
+var errRepeated = errors.New("app: submitted before")
+
 // SubmitRequest turns the user's cart for a location into a purchase
 // request, in one transaction: on-contract lines are resolved on the
 // server and issued at once as one PO per vendor; off-contract lines, and
@@ -49,6 +53,9 @@ func (a *App) SubmitRequest(ctx context.Context, u procure.User, locationID int6
 	if errors.Is(err, errCapRace) {
 		res, err = a.submitRequest(ctx, u, locationID, key, seen, true)
 	}
+	if errors.Is(err, errRepeated) {
+		return res, nil
+	}
 	return res, err
 }
 
@@ -59,7 +66,7 @@ func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int6
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		res = SubmitResult{}
 		// One round trip: the location, the request (unless the key was
-		// used), the cart locked, and, unless caps must be locked first,
+		// used), the cart taken, and, unless caps must be locked first,
 		// the catalogue version with the cap left on the contracts that
 		// price its items (cartCandidates). Whatever fails below rolls it
 		// back.
@@ -74,7 +81,7 @@ func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int6
 		)
 		b.LocationByID(u.OrderScope(), locationID, &loc)
 		b.InsertRequest(u.ID, locationID, key, now, &reqID)
-		b.CartLinesForUpdate(u.ID, locationID, &cart)
+		b.TakeCart(u.ID, locationID, &cart)
 		if !lockFirst {
 			b.CartCapsLeft(u.ID, locationID, &version, &capsLeft)
 		}
@@ -89,8 +96,11 @@ func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int6
 		}
 		if reqID == 0 {
 			id, err := tx.RequestIDByKey(ctx, u.ID, key)
+			if err != nil {
+				return err
+			}
 			res.RequestID, res.Duplicate = id, true
-			return err
+			return errRepeated
 		}
 		res.RequestID = reqID
 		if len(cart) == 0 {
@@ -198,9 +208,13 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 	}
 	// One PO per vendor, issued now.
 	ordered := make([]bool, len(catalogue))
-	numbers, err := tx.NextPONumbers(ctx, today.Time().Year(), len(ord.Groups))
+	keys, err := tx.NextPOs(ctx, today.Time().Year(), len(ord.Groups))
 	if err != nil {
 		return err
+	}
+	numbers := make([]string, len(keys))
+	for i, k := range keys {
+		numbers[i] = k.Number
 	}
 	res.POs = numbers
 	caps, uncapped := map[int64]money.Amount{}, map[int64]money.Amount{}
@@ -237,8 +251,11 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 		}
 		pos[g] = po
 	}
-	poIDs, _, err := tx.InsertPOs(ctx, reqID, pos, numbers)
-	if err != nil {
+	// The rest of the submission's writes go in one round trip: the POs
+	// with their lines, the request's lines that go to procurement and its
+	// notes, committed spend, audit events and, last, the cap reservations.
+	var b store.Batch
+	if err := b.InsertPOs(reqID, pos, keys, nil); err != nil {
 		return err
 	}
 	// The request's lines that go to procurement: off-contract lines, and
@@ -262,21 +279,18 @@ func (a *App) submit(ctx context.Context, tx *store.Tx, u procure.User, loc proc
 		}
 		ci++
 	}
-	// The rest of the submission's writes go in one round trip.
-	var b store.Batch
 	if err := b.InsertRequestLines(reqID, lines); err != nil {
 		return err
 	}
-	b.ClearCart(u.ID, loc.ID)
 	if len(res.Notes) > 0 {
 		b.SetRequestNotes(reqID, res.Notes)
 	}
 	b.AddCommitted(uncapped)
 	events := []procure.AuditEvent{{ActorID: u.ID, Action: "request.submit", Entity: "purchase_request", EntityID: reqID,
 		After: map[string]any{"location": loc.Code, "lines": len(cart), "pos": numbers, "off_contract": res.OffContract}}}
-	for i, id := range poIDs {
+	for i, k := range keys {
 		grp := ord.Groups[i]
-		events = append(events, procure.AuditEvent{ActorID: u.ID, Action: "po.issue", Entity: "purchase_order", EntityID: id,
+		events = append(events, procure.AuditEvent{ActorID: u.ID, Action: "po.issue", Entity: "purchase_order", EntityID: k.ID,
 			After: map[string]any{"number": numbers[i], "vendor": grp.VendorName, "total": grp.Total.String(), "currency": loc.Currency.Code(),
 				"lines": len(grp.Lines), "request_id": reqID}})
 	}

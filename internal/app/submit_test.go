@@ -246,6 +246,51 @@ func TestSubmitTwiceWithOneKeyCreatesOneRequest(t *testing.T) {
 	if len(pos) != 1 {
 		t.Errorf("%d POs", len(pos))
 	}
+	// A retry of the old form, after the person started a new cart, answers
+	// with the first request and leaves the new cart alone.
+	if err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("2")); err != nil {
+		t.Fatal(err)
+	}
+	again, err := w.a.SubmitRequest(ctx, w.office, w.muc, key, nil)
+	if err != nil || !again.Duplicate || again.RequestID != results[0].RequestID {
+		t.Fatalf("retry: %+v, %v; want request %d again", again, err, results[0].RequestID)
+	}
+	cart, err := w.st.CartLines(ctx, w.office.ID, w.muc)
+	if err != nil || len(cart) != 1 || cart[0].Qty != qty("2") {
+		t.Errorf("the new cart after the retry: %+v, %v; want its one line of 2", cart, err)
+	}
+}
+
+// A submission takes the cart it read: a line another tab adds while the
+// submission runs stays in the cart for the next one, not deleted
+// unordered at the submission's end.
+func TestSubmissionLeavesLinesAddedMeanwhile(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := t.Context()
+	if err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("1")); err != nil {
+		t.Fatal(err)
+	}
+	var taken []procure.CartLine
+	err := w.st.InTx(ctx, func(tx *store.Tx) error {
+		var b store.Batch
+		b.TakeCart(w.office.ID, w.muc, &taken)
+		if err := tx.Send(ctx, &b); err != nil {
+			return err
+		}
+		// Another tab, its own transaction, committed before this one.
+		return w.st.AddToCart(ctx, w.office.ID, w.muc, w.pens, qty("3"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(taken) != 1 || taken[0].Item == nil || taken[0].Item.ID != w.paper {
+		t.Errorf("taken: %+v, want the paper line", taken)
+	}
+	cart, err := w.st.CartLines(ctx, w.office.ID, w.muc)
+	if err != nil || len(cart) != 1 || cart[0].Item == nil || cart[0].Item.ID != w.pens || cart[0].Qty != qty("3") {
+		t.Errorf("cart after: %+v, %v; want the pens line added meanwhile", cart, err)
+	}
 }
 
 func TestSubmitRefusals(t *testing.T) {

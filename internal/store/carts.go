@@ -46,15 +46,18 @@ func (q queries) CartLines(ctx context.Context, userID, locationID int64) ([]pro
 	return scanCartLines(rows, err)
 }
 
-// CartLinesForUpdate queues reading a cart into *into, catalogue lines
-// first, with the rows locked, so a concurrent change to the cart waits
-// for the submitting transaction.
-func (b *Batch) CartLinesForUpdate(userID, locationID int64, into *[]procure.CartLine) {
-	b.b.Queue(`SELECT `+cartColumns+`
-		FROM cart_lines cl LEFT JOIN items i ON i.id = cl.item_id
-		WHERE cl.user_id = $1 AND cl.location_id = $2
-		ORDER BY cl.item_id IS NULL, cl.id
-		FOR UPDATE OF cl`, userID, locationID).Query(func(rows pgx.Rows) error {
+// TakeCart queues emptying a user's cart for a location and reading what
+// it held into *into, catalogue lines first: the submitting transaction's
+// first step. A concurrent change to those lines waits for the
+// transaction (and then finds them gone); a line added meanwhile stays for
+// the next cart; and if the submission goes no further, its rollback puts
+// the lines back.
+func (b *Batch) TakeCart(userID, locationID int64, into *[]procure.CartLine) {
+	b.b.Queue(`
+		WITH cl AS (DELETE FROM cart_lines WHERE user_id = $1 AND location_id = $2 RETURNING *)
+		SELECT `+cartColumns+`
+		FROM cl LEFT JOIN items i ON i.id = cl.item_id
+		ORDER BY cl.item_id IS NULL, cl.id`, userID, locationID).Query(func(rows pgx.Rows) error {
 		lines, err := scanCartLines(rows, nil)
 		*into = lines
 		return err
@@ -178,11 +181,6 @@ func (s *Store) RemoveCartLine(ctx context.Context, userID, lineID int64) error 
 		return notFound("Cart line", lineID)
 	}
 	return nil
-}
-
-// ClearCart queues emptying a cart (the submitting transaction's).
-func (b *Batch) ClearCart(userID, locationID int64) {
-	b.b.Queue(`DELETE FROM cart_lines WHERE user_id = $1 AND location_id = $2`, userID, locationID)
 }
 
 // SetFavourite adds or removes an item from the user's favourites.

@@ -84,57 +84,54 @@ type NewPOLine struct {
 	RequestLineNo int
 }
 
-// InsertPOs writes issued POs (numbers[i] for pos[i]) and all their lines
-// in two statements, and returns each PO's id and its line ids in order.
-func (tx *Tx) InsertPOs(ctx context.Context, requestID int64, pos []NewPO, numbers []string) ([]int64, [][]int64, error) {
+// InsertPOs queues writing issued POs (keys[i], drawn by NextPOs, for
+// pos[i]) and all their lines in two statements. When the batch has run,
+// *lineIDs (unless nil) holds each PO's line ids in line order.
+func (b *Batch) InsertPOs(requestID int64, pos []NewPO, keys []POKey, lineIDs *[][]int64) error {
+	if len(keys) != len(pos) {
+		return fmt.Errorf("store: %d POs with %d keys", len(pos), len(keys))
+	}
 	n := len(pos)
+	if n == 0 {
+		return nil
+	}
+	ids, numbers := make([]int64, n), make([]string, n)
 	locs, vendors, created := make([]int64, n), make([]int64, n), make([]int64, n)
 	curs, totals := make([]string, n), make([]string, n)
 	offs := make([]bool, n)
 	subs, issued := make([]time.Time, n), make([]time.Time, n)
 	for i, po := range pos {
+		ids[i], numbers[i] = keys[i].ID, keys[i].Number
 		locs[i], vendors[i], created[i] = po.LocationID, po.VendorID, po.CreatedBy
 		curs[i], totals[i], offs[i] = po.Currency.Code(), po.Total.String(), po.OffContract
 		subs[i], issued[i] = po.SubmittedAt, po.IssuedAt
 	}
-	rows, err := tx.db.Query(ctx, `
-		INSERT INTO purchase_orders (number, request_id, location_id, vendor_id, currency, status, total, off_contract,
+	b.b.Queue(`
+		INSERT INTO purchase_orders (id, number, request_id, location_id, vendor_id, currency, status, total, off_contract,
 		                             submitted_at, issued_at, created_by)
-		SELECT u.number, $2, u.loc, u.vendor, u.cur, 'issued', u.total::numeric, u.off, u.sub, u.iss, NULLIF(u.created, 0)
-		FROM unnest($1::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bool[], $8::timestamptz[], $9::timestamptz[], $10::bigint[])
-		     AS u(number, loc, vendor, cur, total, off, sub, iss, created)
-		RETURNING id, number`, numbers, requestID, locs, vendors, curs, totals, offs, subs, issued, created)
-	if err != nil {
-		return nil, nil, classify(err, "insert pos")
-	}
-	idOf := map[string]int64{}
-	for rows.Next() {
-		var id int64
-		var number string
-		if err := rows.Scan(&id, &number); err != nil {
-			rows.Close()
-			return nil, nil, classify(err, "scan po id")
-		}
-		idOf[number] = id
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, classify(err, "insert pos")
-	}
-	ids := make([]int64, n)
+		OVERRIDING SYSTEM VALUE
+		SELECT u.id, u.number, $3, u.loc, u.vendor, u.cur, 'issued', u.total::numeric, u.off, u.sub, u.iss, NULLIF(u.created, 0)
+		FROM unnest($1::bigint[], $2::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::bool[], $9::timestamptz[],
+		            $10::timestamptz[], $11::bigint[])
+		     AS u(id, number, loc, vendor, cur, total, off, sub, iss, created)`,
+		ids, numbers, requestID, locs, vendors, curs, totals, offs, subs, issued, created)
+	// Each line carries its PO's location, vendor, currency and order time
+	// for the reports, from the same values as the PO (and the composite
+	// key to purchase_orders holds location and vendor to the PO's).
 	var (
-		poIDs, items, contracts, priceIDs []*int64
-		nos                               []int32
-		requestNos                        []*int32
-		descs, units, vskus, cats         []string
-		qtys, prices, lineTotals          []string
-		tiers, res                        []*string
+		poIDs, items, contracts, priceIDs, lineLocs, lineVendors []*int64
+		nos                                                      []int32
+		requestNos                                               []*int32
+		descs, units, vskus, cats, lineCurs                      []string
+		qtys, prices, lineTotals                                 []string
+		tiers, res                                               []*string
+		ordered                                                  []time.Time
 	)
 	for i, po := range pos {
-		ids[i] = idOf[numbers[i]]
 		for k, l := range po.Lines {
-			poID := ids[i]
-			poIDs = append(poIDs, &poID)
+			poID, loc, vendor := ids[i], po.LocationID, po.VendorID
+			poIDs, lineLocs, lineVendors = append(poIDs, &poID), append(lineLocs, &loc), append(lineVendors, &vendor)
+			lineCurs, ordered = append(lineCurs, po.Currency.Code()), append(ordered, po.SubmittedAt)
 			nos = append(nos, int32(k+1))
 			var rno *int32
 			if l.RequestLineNo > 0 {
@@ -155,7 +152,7 @@ func (tx *Tx) InsertPOs(ctx context.Context, requestID int64, pos []NewPO, numbe
 			if l.Resolution != nil {
 				b, err := json.Marshal(l.Resolution)
 				if err != nil {
-					return nil, nil, fmt.Errorf("store: resolution json: %w", err)
+					return fmt.Errorf("store: resolution json: %w", err)
 				}
 				s := string(b)
 				rec = &s
@@ -166,35 +163,41 @@ func (tx *Tx) InsertPOs(ctx context.Context, requestID int64, pos []NewPO, numbe
 			qtys, prices, lineTotals = append(qtys, l.Qty.String()), append(prices, l.UnitPrice.Format(4)), append(lineTotals, l.Total.String())
 		}
 	}
-	lrows, err := tx.db.Query(ctx, `
+	b.b.Queue(`
 		INSERT INTO po_lines (po_id, line_no, item_id, description, unit, vendor_sku, qty, unit_price, total,
 		                      contract_id, price_id, tier_min, resolution, category, location_id, vendor_id, currency, ordered_at, request_line_no)
 		SELECT u.po, u.no, u.item, u.descr, u.unit, u.vsku, u.qty::numeric, u.price::numeric, u.total::numeric,
-		       u.contract, u.price_id, u.tier::numeric, u.res::jsonb, u.cat, po.location_id, po.vendor_id, po.currency, po.submitted_at, u.rno
+		       u.contract, u.price_id, u.tier::numeric, u.res::jsonb, u.cat, u.loc, u.vendor, u.cur, u.ordered, u.rno
 		FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-		            $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::int[])
-		     AS u(po, no, item, descr, unit, vsku, qty, price, total, contract, price_id, tier, res, cat, rno)
-		JOIN purchase_orders po ON po.id = u.po
-		RETURNING id, po_id, line_no`, poIDs, nos, items, descs, units, vskus, qtys, prices, lineTotals, contracts, priceIDs, tiers, res, cats, requestNos)
-	if err != nil {
-		return nil, nil, classify(err, "insert po lines")
-	}
-	defer lrows.Close()
-	index := map[int64]int{}
-	lineIDs := make([][]int64, n)
-	for i := range pos {
-		index[ids[i]] = i
-		lineIDs[i] = make([]int64, len(pos[i].Lines))
-	}
-	for lrows.Next() {
-		var lid, po int64
-		var no int
-		if err := lrows.Scan(&lid, &po, &no); err != nil {
-			return nil, nil, classify(err, "scan po line id")
+		            $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::int[], $16::bigint[], $17::bigint[],
+		            $18::text[], $19::timestamptz[])
+		     AS u(po, no, item, descr, unit, vsku, qty, price, total, contract, price_id, tier, res, cat, rno, loc, vendor, cur, ordered)
+		RETURNING id, po_id, line_no`, poIDs, nos, items, descs, units, vskus, qtys, prices, lineTotals, contracts, priceIDs, tiers, res, cats,
+		requestNos, lineLocs, lineVendors, lineCurs, ordered).Query(func(rows pgx.Rows) error {
+		defer rows.Close()
+		index := make(map[int64]int, n)
+		out := make([][]int64, n)
+		for i := range pos {
+			index[ids[i]] = i
+			out[i] = make([]int64, len(pos[i].Lines))
 		}
-		lineIDs[index[po]][no-1] = lid
-	}
-	return ids, lineIDs, classify(lrows.Err(), "insert po lines")
+		for rows.Next() {
+			var lid, po int64
+			var no int
+			if err := rows.Scan(&lid, &po, &no); err != nil {
+				return err
+			}
+			out[index[po]][no-1] = lid
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if lineIDs != nil {
+			*lineIDs = out
+		}
+		return nil
+	})
+	return nil
 }
 
 // NewRequestLine is a requested line that goes to procurement: an
@@ -349,27 +352,38 @@ func (b *Batch) AddCommitted(amounts map[int64]money.Amount) {
 // the shards as on capped contracts' rows.
 const committedShards = 32
 
-// NextPONumbers draws n PO numbers of a year from that year's sequence:
-// never reused, ascending, without a lock that would serialise every
-// submission (a rolled-back submission leaves a gap).
-func (tx *Tx) NextPONumbers(ctx context.Context, year, n int) ([]string, error) {
+// POKey is a PO's id and number, drawn before the PO is written, so that
+// the POs, their lines and their audit events go to Postgres in one batch.
+type POKey struct {
+	ID     int64
+	Number string
+}
+
+// NextPOs draws n PO numbers of a year from that year's sequence (never
+// reused, ascending, without a lock that would serialise every
+// submission; a rolled-back submission leaves a gap) and an id for each
+// PO from purchase_orders' own identity sequence.
+func (tx *Tx) NextPOs(ctx context.Context, year, n int) ([]POKey, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	rows, err := tx.db.Query(ctx, `SELECT n FROM next_po_numbers($1, $2) AS n ORDER BY n`, year, n)
+	// Postgres evaluates nextval after the sort, so ids ascend with numbers.
+	rows, err := tx.db.Query(ctx, `
+		SELECT n, nextval(pg_get_serial_sequence('purchase_orders', 'id'))
+		FROM next_po_numbers($1, $2) AS n ORDER BY n`, year, n)
 	if err != nil {
 		return nil, classify(err, "po numbers")
 	}
 	defer rows.Close()
-	numbers := make([]string, 0, n)
+	keys := make([]POKey, 0, n)
 	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
+		var v, id int64
+		if err := rows.Scan(&v, &id); err != nil {
 			return nil, classify(err, "scan po number")
 		}
-		numbers = append(numbers, procure.PONumber(year, v))
+		keys = append(keys, POKey{ID: id, Number: procure.PONumber(year, v)})
 	}
-	return numbers, classify(rows.Err(), "po numbers")
+	return keys, classify(rows.Err(), "po numbers")
 }
 
 // LockPendingLine locks an off-contract line that is still waiting for a
