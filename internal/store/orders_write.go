@@ -163,7 +163,7 @@ func (b *Batch) InsertPOs(requestID int64, pos []NewPO, keys []POKey, lineIDs *[
 			qtys, prices, lineTotals = append(qtys, l.Qty.String()), append(prices, l.UnitPrice.Format(4)), append(lineTotals, l.Total.String())
 		}
 	}
-	b.b.Queue(`
+	q := b.b.Queue(`
 		INSERT INTO po_lines (po_id, line_no, item_id, description, unit, vendor_sku, qty, unit_price, total,
 		                      contract_id, price_id, tier_min, resolution, category, location_id, vendor_id, currency, ordered_at, request_line_no)
 		SELECT u.po, u.no, u.item, u.descr, u.unit, u.vsku, u.qty::numeric, u.price::numeric, u.total::numeric,
@@ -173,7 +173,11 @@ func (b *Batch) InsertPOs(requestID int64, pos []NewPO, keys []POKey, lineIDs *[
 		            $18::text[], $19::timestamptz[])
 		     AS u(po, no, item, descr, unit, vsku, qty, price, total, contract, price_id, tier, res, cat, rno, loc, vendor, cur, ordered)
 		RETURNING id, po_id, line_no`, poIDs, nos, items, descs, units, vskus, qtys, prices, lineTotals, contracts, priceIDs, tiers, res, cats,
-		requestNos, lineLocs, lineVendors, lineCurs, ordered).Query(func(rows pgx.Rows) error {
+		requestNos, lineLocs, lineVendors, lineCurs, ordered)
+	if lineIDs == nil {
+		return nil
+	}
+	q.Query(func(rows pgx.Rows) error {
 		defer rows.Close()
 		index := make(map[int64]int, n)
 		out := make([][]int64, n)
@@ -189,13 +193,8 @@ func (b *Batch) InsertPOs(requestID int64, pos []NewPO, keys []POKey, lineIDs *[
 			}
 			out[index[po]][no-1] = lid
 		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if lineIDs != nil {
-			*lineIDs = out
-		}
-		return nil
+		*lineIDs = out
+		return rows.Err()
 	})
 	return nil
 }
