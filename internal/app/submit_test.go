@@ -140,6 +140,18 @@ func TestSubmitIssuesOnePOPerVendor(t *testing.T) {
 	if c.Committed.String() != "475.00" {
 		t.Errorf("committed %s", c.Committed)
 	}
+	// Each PO's issue is audited against that PO (ids drawn before the POs
+	// were written), with its number, in the submitting transaction.
+	events, err := w.st.AuditEvents(ctx, store.AuditFilter{Action: "po.issue", Limit: 10})
+	if err != nil || len(events) != 2 {
+		t.Fatalf("po.issue events %+v, %v; want 2", events, err)
+	}
+	for _, e := range events {
+		po, err := w.st.PurchaseOrderByID(ctx, procure.Scope{}, e.EntityID)
+		if err != nil || e.Entity != "purchase_order" || e.After["number"] != po.Number || e.ActorID != w.office.ID {
+			t.Errorf("event %+v names PO %+v, %v", e, po.Number, err)
+		}
+	}
 }
 
 // Migration 18 moved the lines ordered at once from request_lines into
