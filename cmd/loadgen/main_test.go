@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,12 @@ func measured(n int, d time.Duration, lat ...time.Duration) result {
 	for i := range n {
 		r.add([]time.Duration{lat[i%len(lat)]}, 0, nil)
 	}
+	return r
+}
+
+// failed adds n failed requests to r.
+func failed(r result, n int64) result {
+	r.add(nil, n, errors.New("boom"))
 	return r
 }
 
@@ -37,6 +44,10 @@ func TestAgainstReference(t *testing.T) {
 		{"fast enough but p99 over 100 ms: the absolute target is not met",
 			measured(1200, 2*time.Second, 101*ms), ref,
 			[]string{"600 req/s", "at most 2×: not met", "at most 100 ms: not met"}},
+		{"failed requests: nothing is met, however fast the rest",
+			failed(measured(1200, 2*time.Second, 80*ms), 3), failed(ref, 1),
+			[]string{"600 req/s, p99 80.0 ms with 3 failed requests (first: boom)", "(target at least 50 %: not met)",
+				"(target at most 2×: not met)", "(the reference had 1 failed requests)", "at most 100 ms: not met"}},
 		{"no reference measured: only the absolute target",
 			measured(1200, 2*time.Second, 80*ms), result{},
 			[]string{"600 req/s, p99 80.0 ms; the issue's absolute target"}},
