@@ -155,7 +155,8 @@ func TestSubmitIgnoresBrowserPricesAndIsIdempotent(t *testing.T) {
 	s.add(t, s.office, s.pens, "10")
 	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
 	// 95 × 5.00 = 475.00; the tier hint: 100 for 450.00.
-	for _, want := range []string{"475.00 EUR", "order 100 for 450.00 EUR instead of 95 for 475.00 EUR", "485.00 EUR"} {
+	for _, want := range []string{"475.00 EUR", "order 100 for 450.00 EUR instead of 95 for 475.00 EUR", "485.00 EUR",
+		"Submitting issues 2 purchase orders at once: Acme Paper, Bolt Pens."} {
 		if !strings.Contains(cart.Body, want) {
 			t.Errorf("cart lacks %q", want)
 		}

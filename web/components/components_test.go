@@ -27,3 +27,14 @@ func TestInputLabelsAndErrors(t *testing.T) {
 		t.Error("a valid field is marked invalid")
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "0 purchase orders"}, {1, "1 purchase order"}, {2, "2 purchase orders"}, {12, "12 purchase orders"}} {
+		if got := components.Count(tc.n, "purchase order", "purchase orders"); got != tc.want {
+			t.Errorf("Count(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}

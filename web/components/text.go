@@ -19,3 +19,12 @@ func Humanize(s string) string { return humanize(s) }
 func AskAbout(link, subject string) string {
 	return "/help/requests/new?" + url.Values{"link": {link}, "subject": {subject}}.Encode()
 }
+
+// Count is n with the noun that fits it: "1 purchase order", "2 purchase
+// orders".
+func Count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
