@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -298,6 +299,47 @@ func TestUnknownAndMalformedIDsAreNotFound(t *testing.T) {
 	for _, p := range []string{"/admin/users/999999", "/admin/users/abc", "/admin/users/-1", "/admin/locations/0", "/no/such/page"} {
 		if r := app.Get(t, c, p); r.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %d", p, r.StatusCode)
+		}
+	}
+}
+
+// An unknown address and a wrong method answer with the page shell, as
+// every other error does: styles, and a signed-in user's navigation.
+func TestUnknownAddressAndWrongMethodGetThePageShell(t *testing.T) {
+	t.Parallel()
+	app := webtest.Start(t)
+	testkit.MustUser(t, app.Store, "owner@example.test", owner)
+	c := app.SignIn(t, "owner@example.test")
+	for _, tc := range []struct {
+		name   string
+		client *http.Client
+		method string
+		path   string
+		status int
+		want   []string
+		absent []string
+	}{
+		{"unknown, signed in", c, http.MethodGet, "/no/such/page", http.StatusNotFound,
+			[]string{"That page does not exist.", `rel="stylesheet"`, `action="/logout"`}, nil},
+		{"unknown, signed out", app.Client(t), http.MethodGet, "/no/such/page", http.StatusNotFound,
+			[]string{"That page does not exist.", `rel="stylesheet"`}, []string{`action="/logout"`}},
+		{"wrong method, signed in", c, http.MethodGet, "/logout", http.StatusMethodNotAllowed,
+			[]string{"Not a way to use this address", "does not answer that kind of request", `rel="stylesheet"`, `action="/logout"`}, nil},
+	} {
+		req, _ := http.NewRequest(tc.method, app.URL+tc.path, nil)
+		r := app.Do(t, tc.client, req)
+		if r.StatusCode != tc.status {
+			t.Errorf("%s: %d, want %d", tc.name, r.StatusCode, tc.status)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(r.Body, w) {
+				t.Errorf("%s: the page lacks %q", tc.name, w)
+			}
+		}
+		for _, a := range tc.absent {
+			if strings.Contains(r.Body, a) {
+				t.Errorf("%s: the page has %q", tc.name, a)
+			}
 		}
 	}
 }

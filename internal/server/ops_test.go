@@ -64,6 +64,10 @@ func TestDatabaseOutageIs503(t *testing.T) {
 	if r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Body, "not reachable") {
 		t.Errorf("login without a database: %d %q", r.StatusCode, r.Body)
 	}
+	if !strings.Contains(r.Body, `rel="stylesheet"`) {
+		t.Errorf("the outage page has no styles: %q", r.Body)
+
+	}
 	if r := app.Get(t, c, "/readyz"); r.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("readyz: %d", r.StatusCode)
 	}

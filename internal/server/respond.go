@@ -63,6 +63,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if msg == "" {
 		msg = genericMessage
 	}
+	// A failure before the page shell was set up (the session store
+	// failing during an outage, say) still gets the styles.
+	if c := layout.ChromeFrom(r.Context()); c.Assets.App == "" {
+		c.Assets, c.Path = s.Assets, r.URL.Path
+		r = r.WithContext(layout.WithChrome(r.Context(), c))
+	}
 	if r.Header.Get("HX-Request") != "" {
 		w.Header().Set("HX-Retarget", "#htmx-error")
 		w.Header().Set("HX-Reswap", "innerHTML")

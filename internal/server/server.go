@@ -25,6 +25,7 @@ import (
 	"github.com/procure-app/procure/internal/auth"
 	"github.com/procure-app/procure/internal/procure"
 	"github.com/procure-app/procure/internal/store"
+	"github.com/procure-app/procure/web/layout"
 	"github.com/procure-app/procure/web/reports"
 	"github.com/procure-app/procure/web/static"
 )
@@ -127,12 +128,20 @@ func NewSessions(pool *pgxpool.Pool, secure bool, lifetime time.Duration) (*scs.
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.requestID, s.accessLog, s.recoverPanics, securityHeaders(s.Options.CookieSecure))
-	r.NotFound(s.handle(func(http.ResponseWriter, *http.Request) error {
+	// An unknown address or a wrong method gets the page shell like any
+	// other error page: the styles, and a signed-in user's navigation.
+	shell := func(h http.HandlerFunc) http.HandlerFunc {
+		return s.timeout(noStore(s.Sessions.LoadAndSave(s.loadUser(h)))).ServeHTTP
+	}
+	r.NotFound(shell(s.handle(func(http.ResponseWriter, *http.Request) error {
 		return procure.Errorf(procure.KindNotFound, "That page does not exist.")
+	})))
+	r.MethodNotAllowed(shell(func(w http.ResponseWriter, r *http.Request) {
+		if err := render(w, r, http.StatusMethodNotAllowed, layout.ErrorPage(http.StatusMethodNotAllowed,
+			"This address does not answer that kind of request. Go back and use the page's links and buttons.")); err != nil {
+			http.Error(w, "Method not allowed.", http.StatusMethodNotAllowed)
+		}
 	}))
-	r.MethodNotAllowed(func(w http.ResponseWriter, _ *http.Request) {
-		http.Error(w, "Method not allowed.", http.StatusMethodNotAllowed)
-	})
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)

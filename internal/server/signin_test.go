@@ -144,8 +144,13 @@ func TestCrossOriginPostRefused(t *testing.T) {
 		for k, v := range h {
 			req.Header.Set(k, v)
 		}
-		if r := app.Do(t, c, req); r.StatusCode != http.StatusForbidden {
+		r := app.Do(t, c, req)
+		if r.StatusCode != http.StatusForbidden {
 			t.Errorf("%v: status %d", h, r.StatusCode)
+		}
+		// Refused before the session is read, the page still has its styles.
+		if !strings.Contains(r.Body, "came from another site") || !strings.Contains(r.Body, `rel="stylesheet"`) {
+			t.Errorf("%v: the refusal page: %q", h, r.Body)
 		}
 	}
 	locs, _ := app.Store.Locations(t.Context(), procure.Scope{})
