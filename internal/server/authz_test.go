@@ -56,6 +56,7 @@ func orderingRoutes(itemID, cartLineID, requestID, poID, requestLineID int64) []
 		{"GET", "/pos", everyone},
 		{"GET", fmt.Sprintf("/pos/%d", poID), everyone},
 		{"GET", fmt.Sprintf("/pos/%d/print", poID), everyone},
+		{"GET", fmt.Sprintf("/pos/%d/pdf", poID), everyone},
 		{"POST", fmt.Sprintf("/pos/%d/cancel", poID), cancel},
 		{"GET", "/approvals", procs},
 		{"POST", fmt.Sprintf("/approvals/%d", requestLineID), procs},

@@ -223,6 +223,13 @@ func TestSubmitIgnoresBrowserPricesAndIsIdempotent(t *testing.T) {
 		if po.Currency.Code() != "EUR" {
 			t.Errorf("currency %s", po.Currency)
 		}
+		// The PO downloads as a PDF named after it (its content:
+		// web/orders TestWritePOPDF).
+		pdf := s.app.Get(t, s.office, fmt.Sprintf("/pos/%d/pdf", po.ID))
+		if pdf.StatusCode != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" ||
+			pdf.Header.Get("Content-Disposition") != `attachment; filename="`+po.Number+`.pdf"` || !strings.HasPrefix(pdf.Body, "%PDF-") {
+			t.Errorf("the PDF of %s: %d %v %.10q", po.Number, pdf.StatusCode, pdf.Header, pdf.Body)
+		}
 	}
 }
 
@@ -252,7 +259,7 @@ func TestOtherLocationsRecordsAreNotFound(t *testing.T) {
 		t.Errorf("the ask form is not filled in from the PO")
 	}
 	// The Berlin office admin probes Munich's records by id.
-	for _, g := range []string{reqPath, poPath, poPath + "/print"} {
+	for _, g := range []string{reqPath, poPath, poPath + "/print", poPath + "/pdf"} {
 		if r := s.app.Get(t, s.north, g); r.StatusCode != http.StatusNotFound {
 			t.Errorf("GET %s as Berlin: %d", g, r.StatusCode)
 		}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -172,6 +173,24 @@ func (s *Server) printPO(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return render(w, r, http.StatusOK, orders.POPrint(p))
+}
+
+// pdfPO downloads the PO as a PDF to send to the vendor. It is built in
+// full before anything is written, so a failure is a clean error page.
+func (s *Server) pdfPO(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.poProps(r)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := orders.WritePOPDF(&buf, p.PO); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", p.PO.Number+".pdf"))
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	_, err = buf.WriteTo(w)
+	return err
 }
 
 func (s *Server) receivePO(w http.ResponseWriter, r *http.Request) error {

@@ -267,6 +267,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Get("/pos", s.handle(s.listPOs))
 		r.Get("/pos/{poID}", s.handle(s.showPO))
 		r.Get("/pos/{poID}/print", s.handle(s.printPO))
+		r.Get("/pos/{poID}/pdf", s.handle(s.pdfPO))
 		r.With(s.requireRole(procure.RoleOrderer, procure.RoleProcurement, procure.RoleOwner)).Post("/pos/{poID}/cancel", s.handle(s.cancelPO))
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(procure.RoleProcurement, procure.RoleOwner))
