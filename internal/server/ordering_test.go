@@ -425,3 +425,27 @@ func TestOrderAgain(t *testing.T) {
 		t.Errorf("quantities %v; want paper 95, pens 10", got)
 	}
 }
+
+// A cancelled PO's printable view and PDF say not to deliver, with the
+// reason; the issued PO's do not.
+func TestCancelledPOSaysDoNotDeliver(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	s.add(t, s.office, s.pens, "3")
+	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
+	key := keyRe.FindStringSubmatch(cart.Body)[1]
+	if r := s.app.PostForm(t, s.office, "/cart/submit", url.Values{"location": {fmt.Sprint(s.muc)}, "key": {key}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d", r.StatusCode)
+	}
+	pos, _ := s.app.Store.PurchaseOrders(t.Context(), procure.Scope{}, store.POFilter{})
+	poPath := fmt.Sprintf("/pos/%d", pos[0].ID)
+	if r := s.app.Get(t, s.office, poPath+"/print"); strings.Contains(r.Body, "do not deliver") || !strings.Contains(r.Body, poPath+"/pdf") {
+		t.Errorf("the issued PO's printable view: warning shown or no PDF link")
+	}
+	if r := s.app.PostForm(t, s.office, poPath+"/cancel", url.Values{"reason": {"Ordered twice by mistake."}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", r.StatusCode)
+	}
+	if r := s.app.Get(t, s.office, poPath+"/print"); !strings.Contains(r.Body, "Cancelled: do not deliver. Ordered twice by mistake.") {
+		t.Errorf("the cancelled PO's printable view does not say so")
+	}
+}
