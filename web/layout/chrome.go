@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"github.com/procure-app/procure/internal/procure"
 	"github.com/procure-app/procure/web/static"
 )
@@ -109,6 +111,15 @@ func visible(v *Viewer) []NavItem {
 }
 
 // current reports whether href is the section of path.
+// currentPage marks the link to the page being shown, for screen readers
+// (aria-current="page"; a bare aria-current means "false") and the styles.
+func currentPage(path, href string) templ.Attributes {
+	if current(path, href) {
+		return templ.Attributes{"aria-current": "page"}
+	}
+	return nil
+}
+
 func current(path, href string) bool {
 	if href == "/" {
 		return path == "/"

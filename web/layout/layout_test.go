@@ -1,6 +1,7 @@
 package layout_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -32,6 +33,29 @@ func TestNavigationFollowsRoles(t *testing.T) {
 		}
 		if !strings.Contains(html, `action="/logout"`) {
 			t.Error("no sign-out button")
+		}
+	}
+}
+
+// The link to the page being shown says so to screen readers with
+// aria-current="page" (a bare aria-current would mean "false"); a page
+// under it counts, the others do not.
+func TestNavigationMarksTheCurrentPage(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		path, current string
+	}{{"/cart", "/cart"}, {"/pos/12/print", "/pos"}, {"/", "/"}, {"/notifications", "/notifications"}} {
+		ctx := layout.WithChrome(t.Context(), layout.Chrome{Viewer: &layout.Viewer{Name: "Oscar", Roles: []procure.Role{procure.RoleOrderer}}, Path: tt.path})
+		var b strings.Builder
+		if err := layout.ErrorPage(404, "Gone").Render(ctx, &b); err != nil {
+			t.Fatal(err)
+		}
+		html := b.String()
+		if n := strings.Count(html, "aria-current"); n != 1 || strings.Count(html, `aria-current="page"`) != 1 {
+			t.Errorf("%s: aria-current %d times, want once with \"page\"", tt.path, n)
+		}
+		if !regexp.MustCompile(`<a href="` + regexp.QuoteMeta(tt.current) + `"[^>]*aria-current="page"`).MatchString(html) {
+			t.Errorf("%s: the %s link is not marked current", tt.path, tt.current)
 		}
 	}
 }
