@@ -7,7 +7,7 @@ PKGS    ?= ./...
 VULNDB  ?= ../shared/vulndb/osv.tar.gz
 VENDOR  := web/static/vendor
 
-.PHONY: run test check vet fmt templ-check staticcheck vuln sql-check generate bench load fuzz build clean clean-data migration vendor-assets
+.PHONY: run test check vet fmt templ-check staticcheck vuln sql-check generate bench load fuzz build clean clean-data clean-bench migration vendor-assets
 
 ## run: the app with demo data on http://localhost:8080 (private Postgres under .data/ unless DATABASE_URL is set)
 # Built first and run as binaries: `go run` exits 1 on Ctrl-C whatever its
@@ -94,6 +94,11 @@ vendor-assets:
 clean:
 	rm -rf bin
 
-## clean-data: delete the development database under .data/ (asks nothing: be sure)
+## clean-data: delete the development database (.data/pg; asks nothing: be sure). The benchmark's
+## dataset in .data/benchpg, which takes about 20 minutes to seed, stays: clean-bench deletes it.
 clean-data:
-	rm -rf .data
+	rm -rf .data/pg .data/pg.log .data/bin
+
+## clean-bench: delete the benchmark's dataset (.data/benchpg); the next make load seeds it again
+clean-bench:
+	rm -rf .data/benchpg .data/benchpg.log

@@ -1,0 +1,1 @@
+CREATE INDEX po_lines_item_idx ON po_lines (item_id);
