@@ -63,8 +63,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if msg == "" {
 		msg = genericMessage
 	}
-	// A failure before the page shell was set up (the session store
-	// failing during an outage, say) still gets the styles.
+	// A refusal before the page shell was set up (a cross-site POST,
+	// refused before the session is read) still gets the styles.
 	if c := layout.ChromeFrom(r.Context()); c.Assets.App == "" {
 		c.Assets, c.Path = s.Assets, r.URL.Path
 		r = r.WithContext(layout.WithChrome(r.Context(), c))

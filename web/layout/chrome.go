@@ -110,7 +110,6 @@ func visible(v *Viewer) []NavItem {
 	return out
 }
 
-// current reports whether href is the section of path.
 // currentPage marks the link to the page being shown, for screen readers
 // (aria-current="page"; a bare aria-current means "false") and the styles.
 func currentPage(path, href string) templ.Attributes {
@@ -120,6 +119,7 @@ func currentPage(path, href string) templ.Attributes {
 	return nil
 }
 
+// current reports whether href is the section of path.
 func current(path, href string) bool {
 	if href == "/" {
 		return path == "/"
