@@ -66,6 +66,17 @@ func (s shop) add(t *testing.T, c *http.Client, item int64, qty string, extra ..
 
 var keyRe = regexp.MustCompile(`name="key" value="([A-Za-z0-9_-]+)"`)
 
+// submit submits c's Munich cart with the key its cart page issued.
+func (s shop) submit(t *testing.T, c *http.Client) webtest.Response {
+	t.Helper()
+	cart := s.app.Get(t, c, fmt.Sprintf("/cart?location=%d", s.muc))
+	key := keyRe.FindStringSubmatch(cart.Body)
+	if key == nil {
+		t.Fatalf("the cart page issued no key: %d", cart.StatusCode)
+	}
+	return s.app.PostForm(t, c, "/cart/submit", url.Values{"location": {fmt.Sprint(s.muc)}, "key": {key[1]}})
+}
+
 func TestCatalogueShowsOnlyWhatResolvesHere(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
@@ -237,9 +248,7 @@ func TestOtherLocationsRecordsAreNotFound(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
 	s.add(t, s.office, s.pens, "3")
-	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
-	key := keyRe.FindStringSubmatch(cart.Body)[1]
-	r := s.app.PostForm(t, s.office, "/cart/submit", url.Values{"location": {fmt.Sprint(s.muc)}, "key": {key}})
+	r := s.submit(t, s.office)
 	reqPath, _, _ := strings.Cut(r.Header.Get("Location"), "?") // ?submitted=1: the page's message
 	pos, _ := s.app.Store.PurchaseOrders(t.Context(), procure.Scope{}, store.POFilter{})
 	poPath := fmt.Sprintf("/pos/%d", pos[0].ID)
@@ -325,9 +334,7 @@ func TestReceiveAndApproveThroughForms(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("off-contract line: %d %s", r.StatusCode, r.Body)
 	}
-	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
-	key := keyRe.FindStringSubmatch(cart.Body)[1]
-	r = s.app.PostForm(t, s.office, "/cart/submit", url.Values{"location": {fmt.Sprint(s.muc)}, "key": {key}})
+	r = s.submit(t, s.office)
 	if page := s.app.Get(t, s.office, r.Header.Get("Location")); !strings.Contains(page.Body, "waiting for procurement") {
 		t.Fatalf("request page: %s", page.Body)
 	}
@@ -392,8 +399,7 @@ func TestOrderAgain(t *testing.T) {
 		"qty": {"1"}, "unit": {"each"}, "est_price": {"450"}, "reason": {"Not in the catalogue"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("off-contract line: %d %s", r.StatusCode, r.Body)
 	}
-	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
-	r := s.app.PostForm(t, s.office, "/cart/submit", url.Values{"location": {fmt.Sprint(s.muc)}, "key": {keyRe.FindStringSubmatch(cart.Body)[1]}})
+	r := s.submit(t, s.office)
 	reqPath, _, _ := strings.Cut(r.Header.Get("Location"), "?") // ?submitted=1: the page's message
 	if !strings.HasPrefix(reqPath, "/requests/") {
 		t.Fatalf("submit: %d %s", r.StatusCode, reqPath)
@@ -432,9 +438,7 @@ func TestCancelledPOSaysDoNotDeliver(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
 	s.add(t, s.office, s.pens, "3")
-	cart := s.app.Get(t, s.office, fmt.Sprintf("/cart?location=%d", s.muc))
-	key := keyRe.FindStringSubmatch(cart.Body)[1]
-	if r := s.app.PostForm(t, s.office, "/cart/submit", url.Values{"location": {fmt.Sprint(s.muc)}, "key": {key}}); r.StatusCode != http.StatusSeeOther {
+	if r := s.submit(t, s.office); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit: %d", r.StatusCode)
 	}
 	pos, _ := s.app.Store.PurchaseOrders(t.Context(), procure.Scope{}, store.POFilter{})
