@@ -31,6 +31,19 @@ func PaymentTerms(po procure.PurchaseOrder) string {
 	return strings.Join(terms, "; ")
 }
 
+// VendorNote is the PO's closing line to the vendor: where its prices come
+// from and what to quote on the invoice.
+func VendorNote(po procure.PurchaseOrder) string {
+	basis := "Prices as agreed with our procurement team."
+	for _, l := range po.Lines {
+		if l.ContractNumber != "" {
+			basis = "Prices as agreed in the contracts named on the lines."
+			break
+		}
+	}
+	return basis + " Please quote " + po.Number + " on your invoice."
+}
+
 // NotForVendor is the warning a printed or downloaded PO carries when it is
 // not an order the vendor should act on; "" for one that is.
 func NotForVendor(po procure.PurchaseOrder) string {
@@ -166,7 +179,7 @@ func WritePOPDF(w io.Writer, po procure.PurchaseOrder) error {
 	pdf.CellFormat(totalWidth, 8, po.Total.String(), "", 1, "R", false, 0, "")
 	pdf.Ln(4)
 	pdf.SetFont("sans", "", 9)
-	pdf.MultiCell(pdfWidth, 5, "Prices as agreed in the contracts named on each line. Please quote "+po.Number+" on your invoice.", "", "L", false)
+	pdf.MultiCell(pdfWidth, 5, VendorNote(po), "", "L", false)
 	if err := pdf.Error(); err != nil {
 		return fmt.Errorf("PO %s as PDF: %w", po.Number, err)
 	}

@@ -37,6 +37,17 @@ func TestPaymentTerms(t *testing.T) {
 	}
 }
 
+func TestVendorNote(t *testing.T) {
+	po := procure.PurchaseOrder{Number: "PO-2026-000001", Lines: []procure.POLine{{ContractNumber: ""}}}
+	if got, want := orders.VendorNote(po), "Prices as agreed with our procurement team. Please quote PO-2026-000001 on your invoice."; got != want {
+		t.Errorf("an off-contract PO: %q, want %q", got, want)
+	}
+	po.Lines = append(po.Lines, procure.POLine{ContractNumber: "C-1"})
+	if got, want := orders.VendorNote(po), "Prices as agreed in the contracts named on the lines. Please quote PO-2026-000001 on your invoice."; got != want {
+		t.Errorf("a PO with a contract line: %q, want %q", got, want)
+	}
+}
+
 func testPO(t *testing.T, lines int) procure.PurchaseOrder {
 	t.Helper()
 	eur := money.MustCurrency("EUR")
@@ -80,7 +91,7 @@ func TestWritePOPDF(t *testing.T) {
 	for _, want := range []string{"Purchase order PO-2026-000123", "Papyrus Office Supplies", "orders@papyrus.example",
 		"Łódź Office (LDZ)", "2026-11-20", "net 30 days (contract C-2026-001); net 45 days (contract C-2026-009)",
 		"V-001", "V-002", "C-2026-009", "12 each", "0.725", "8.70", "Total EUR", "17.40", "„extra weiß“",
-		"Please quote PO-2026-000123 on your invoice.", "PO-2026-000123 · page 1 of 1"} {
+		"Prices as agreed in the contracts named on the lines. Please quote PO-2026-000123 on your invoice.", "PO-2026-000123 · page 1 of 1"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF lacks %q", want)
 		}
