@@ -487,3 +487,13 @@ func (s *Store) VacuumBenchOrders(ctx context.Context) error {
 	_, err = conn.Exec(ctx, `VACUUM po_lines, purchase_orders, purchase_requests, request_lines, audit_events, cart_lines, contract_committed`)
 	return classify(err, "vacuum bench orders")
 }
+
+// BenchOrderLines is how many PO lines the dataset holds, as the last
+// vacuum or analyse counted them (instant, where count(*) reads the
+// table). Every submit run adds to them, and the submit figures fall as
+// they grow, so the load generator prints it with them.
+func (s *Store) BenchOrderLines(ctx context.Context) (int64, error) {
+	var n float64
+	err := s.db.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'po_lines'::regclass`).Scan(&n)
+	return int64(n), classify(err, "count bench order lines")
+}

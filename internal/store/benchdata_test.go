@@ -32,6 +32,18 @@ func TestFillBenchCarts(t *testing.T) {
 	if err := st.BenchOrderAnywhere(ctx, ids); err != nil {
 		t.Fatal(err)
 	}
+	// The dataset's PO lines as the vacuum counted them: what the load
+	// generator prints beside the submit figures.
+	if err := st.VacuumBenchOrders(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var counted int64
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM po_lines`).Scan(&counted); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.BenchOrderLines(ctx); err != nil || got != counted || counted == 0 {
+		t.Errorf("BenchOrderLines = %d, %v; count(*) = %d", got, err, counted)
+	}
 	const n = 10
 	carts := len(ids) * z.Locations
 	for _, tc := range []struct {
