@@ -209,3 +209,24 @@ func unescapePDF(b []byte) []byte {
 	}
 	return out
 }
+
+func TestNotForVendor(t *testing.T) {
+	for _, tc := range []struct {
+		status procure.POStatus
+		reason string
+		want   string
+	}{
+		{procure.POIssued, "", ""},
+		{procure.POPartiallyReceived, "", ""},
+		{procure.POReceived, "", ""},
+		{procure.POClosed, "", ""},
+		{procure.POCancelled, "Ordered twice.", "Cancelled: do not deliver. Ordered twice."},
+		{procure.POCancelled, "", "Cancelled: do not deliver."},
+		{procure.PORejected, "", "Rejected: not an order. Do not deliver."},
+		{procure.POPendingApproval, "", "Awaiting approval: not an order yet. Do not deliver."},
+	} {
+		if got := orders.NotForVendor(procure.PurchaseOrder{Status: tc.status, CancelReason: tc.reason}); got != tc.want {
+			t.Errorf("%s %q: %q, want %q", tc.status, tc.reason, got, tc.want)
+		}
+	}
+}
