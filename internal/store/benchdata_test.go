@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,7 +96,7 @@ func TestFillBenchCarts(t *testing.T) {
 
 // The load generator's reference point writes a 20-line order both ways,
 // starting from empty tables; its vacuum runs outside any transaction; its
-// backend pid names a live backend.
+// backend pid names a live backend; its checkpoint needs a role that may.
 func TestBareOrdersAndBenchMaintenance(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -132,5 +134,30 @@ func TestBareOrdersAndBenchMaintenance(t *testing.T) {
 	}
 	if err != nil || !alive {
 		t.Errorf("backend pid %d: alive %v, %v", pid, alive, err)
+	}
+	// The checkpoint before the submit runs: refused to the app's own role
+	// (the load generator then says a checkpoint may land in a run), done
+	// for a role that may (the bench server's superuser).
+	if err := st.CheckpointBench(ctx); err == nil || !strings.Contains(err.Error(), "pg_checkpoint") {
+		t.Errorf("checkpoint as the test database's owner: %v", err)
+	}
+	admin := pgtest.PoolFor(t, os.Getenv("TEST_DATABASE_URL"))
+	var may bool
+	if err := admin.QueryRow(ctx, `SELECT pg_has_role(current_user, 'pg_checkpoint', 'USAGE')`).Scan(&may); err != nil {
+		t.Fatal(err)
+	}
+	if !may {
+		t.Log("TEST_DATABASE_URL's role may not checkpoint: the checkpoint itself is not tested")
+		return
+	}
+	var before, after string
+	if err := admin.QueryRow(ctx, `SELECT checkpoint_lsn::text FROM pg_control_checkpoint()`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.New(admin).CheckpointBench(ctx); err != nil {
+		t.Errorf("checkpoint: %v", err)
+	}
+	if err := admin.QueryRow(ctx, `SELECT checkpoint_lsn::text FROM pg_control_checkpoint()`).Scan(&after); err != nil || after == before {
+		t.Errorf("checkpoint location %s before, %s after (%v)", before, after, err)
 	}
 }
