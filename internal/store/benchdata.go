@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // BenchSizes is the size of the benchmark dataset.
@@ -471,21 +472,12 @@ func (s *Store) BackendPID(ctx context.Context) (int, error) {
 // million new lines (a fifth of it), and when that landed inside a 20 s
 // run it halved the run's figure; its cost is real, but it belongs to the
 // hours of ordering that triggered it, not to whichever run it hits.
-// It may take minutes (a cold server): its connection waits without the
-// statement timeout, and is closed afterwards rather than handed back
-// without one.
+// It may take minutes (a cold server).
 func (s *Store) VacuumBenchOrders(ctx context.Context) error {
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return classify(err, "vacuum bench orders")
-	}
-	defer conn.Release()
-	defer func() { _ = conn.Conn().Close(context.Background()) }()
-	if _, err := conn.Exec(ctx, `SET statement_timeout = 0`); err != nil {
-		return classify(err, "vacuum bench orders")
-	}
-	_, err = conn.Exec(ctx, `VACUUM po_lines, purchase_orders, purchase_requests, request_lines, audit_events, cart_lines, contract_committed`)
-	return classify(err, "vacuum bench orders")
+	return s.untimed(ctx, "vacuum bench orders", func(c *pgxpool.Conn) error {
+		_, err := c.Exec(ctx, `VACUUM po_lines, purchase_orders, purchase_requests, request_lines, audit_events, cart_lines, contract_committed`)
+		return err
+	})
 }
 
 // CheckpointBench writes every dirty page out before the measured submit
@@ -495,17 +487,26 @@ func (s *Store) VacuumBenchOrders(ctx context.Context) error {
 // in that run alone. It needs a superuser or pg_checkpoint (the bench
 // server's user is one).
 func (s *Store) CheckpointBench(ctx context.Context) error {
+	return s.untimed(ctx, "checkpoint", func(c *pgxpool.Conn) error {
+		_, err := c.Exec(ctx, `CHECKPOINT`)
+		return err
+	})
+}
+
+// untimed runs maintenance outside any transaction on a connection of its
+// own without the statement timeout (it may take minutes), closed
+// afterwards rather than handed back without one.
+func (s *Store) untimed(ctx context.Context, what string, run func(*pgxpool.Conn) error) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return classify(err, "checkpoint")
+		return classify(err, what)
 	}
 	defer conn.Release()
 	defer func() { _ = conn.Conn().Close(context.Background()) }()
 	if _, err := conn.Exec(ctx, `SET statement_timeout = 0`); err != nil {
-		return classify(err, "checkpoint")
+		return classify(err, what)
 	}
-	_, err = conn.Exec(ctx, `CHECKPOINT`)
-	return classify(err, "checkpoint")
+	return classify(run(conn), what)
 }
 
 // BenchOrderLines is how many PO lines the dataset holds, as the last
