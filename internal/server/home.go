@@ -34,12 +34,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		p.Panels = append(p.Panels, panel)
 	}
 	if u.Has(procure.RoleProcurement) {
-		pending, err := s.Store.PendingOffContract(r.Context())
+		waiting, _, err := s.Store.PendingOffContractCount(r.Context(), 0)
 		if err != nil {
 			return err
 		}
 		p.Panels = append(p.Panels, home.Panel{Title: "Procurement", Text: "Vendors, items and contracts that fix prices upfront.",
-			Figures: []home.Figure{{Label: "Off-contract lines waiting", Value: fmt.Sprint(len(pending)), Href: "/approvals"}}, Links: []home.Link{
+			Figures: []home.Figure{{Label: "Off-contract lines waiting", Value: fmt.Sprint(waiting), Href: "/approvals"}}, Links: []home.Link{
 				{Label: "Contracts ending within 30 days", Href: "/contracts?ends_within=30&sort=end"},
 				{Label: "Draft contracts", Href: "/contracts?status=draft"},
 				{Label: "Vendors pending approval", Href: "/vendors?status=pending"},

@@ -321,6 +321,59 @@ func TestOtherLocationsRecordsAreNotFound(t *testing.T) {
 	}
 }
 
+// TestApprovalsQueuePages: the queue shows its oldest 25 lines with a
+// count of all that wait and a link to the next page; a decision taken on
+// a later page comes back to that page, and its form is shown again there
+// when it fails.
+func TestApprovalsQueuePages(t *testing.T) {
+	t.Parallel()
+	s := newShop(t)
+	for i := 1; i <= 27; i++ {
+		r := s.app.PostForm(t, s.office, "/cart/offcontract", url.Values{"location": {fmt.Sprint(s.muc)}, "description": {fmt.Sprintf("Chair model %02d", i)},
+			"qty": {"1"}, "unit": {"each"}, "reason": {"New desks"}})
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("off-contract line %d: %d", i, r.StatusCode)
+		}
+	}
+	if r := s.submit(t, s.office); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d", r.StatusCode)
+	}
+	proc := s.app.SignIn(t, "proc@example.test")
+	first := s.app.Get(t, proc, "/approvals")
+	if !strings.Contains(first.Body, "27 lines wait") || !strings.Contains(first.Body, "Showing 1–25") ||
+		!strings.Contains(first.Body, "Chair model 25") || strings.Contains(first.Body, "Chair model 26") {
+		t.Fatalf("first page: %s", first.Body)
+	}
+	if home := s.app.Get(t, proc, "/"); !regexp.MustCompile(`(?s)Off-contract lines waiting.{0,200}>27<`).MatchString(home.Body) {
+		t.Errorf("home page's count of waiting lines is not 27")
+	}
+	pending, err := s.app.Store.PendingOffContract(t.Context(), 0, 100)
+	if err != nil || len(pending) != 27 {
+		t.Fatalf("pending: %d, %v", len(pending), err)
+	}
+	next := fmt.Sprintf("/approvals?after=%d", pending[24].ID)
+	if !strings.Contains(first.Body, html.EscapeString(next)) {
+		t.Fatalf("first page does not link to %s", next)
+	}
+	second := s.app.Get(t, proc, next)
+	if !strings.Contains(second.Body, "Showing 26–27") || !strings.Contains(second.Body, "Chair model 27") ||
+		strings.Contains(second.Body, "Chair model 25") || strings.Contains(second.Body, "Next page") {
+		t.Fatalf("second page: %s", second.Body)
+	}
+	after := fmt.Sprint(pending[24].ID)
+	r := s.app.PostForm(t, proc, fmt.Sprintf("/approvals/%d", pending[25].ID), url.Values{"decision": {"reject"}, "reason": {""}, "after": {after}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Chair model 26") || strings.Contains(r.Body, "Chair model 01") {
+		t.Errorf("a failed decision on page two shows another page: %d", r.StatusCode)
+	}
+	r = s.app.PostForm(t, proc, fmt.Sprintf("/approvals/%d", pending[25].ID), url.Values{"decision": {"reject"}, "reason": {"Use the framework"}, "after": {after}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != next {
+		t.Errorf("decision on page two went to %q (%d), want %s", r.Header.Get("Location"), r.StatusCode, next)
+	}
+	if r := s.app.Get(t, proc, "/approvals?after=x"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Enter a whole number") {
+		t.Errorf("a cursor that is not a number: %d", r.StatusCode)
+	}
+}
+
 func TestReceiveAndApproveThroughForms(t *testing.T) {
 	t.Parallel()
 	s := newShop(t)
@@ -343,7 +396,7 @@ func TestReceiveAndApproveThroughForms(t *testing.T) {
 	if !strings.Contains(queue.Body, "Whiteboard 120x90") || !strings.Contains(queue.Body, "Boards Ltd") {
 		t.Fatalf("queue lacks the line")
 	}
-	pending, _ := s.app.Store.PendingOffContract(t.Context())
+	pending, _ := s.app.Store.PendingOffContract(t.Context(), 0, 100)
 	vendors, _ := s.app.Store.VendorOptions(t.Context())
 	r = s.app.PostForm(t, proc, fmt.Sprintf("/approvals/%d", pending[0].ID), url.Values{"decision": {"approve"}, "vendor_id": {fmt.Sprint(vendors[0].ID)}, "unit_price": {"-3"}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "must not be negative") {

@@ -258,7 +258,14 @@ func (s *Server) cancelPO(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) approvalsPage(w http.ResponseWriter, r *http.Request, status int, p orders.ApprovalsProps) error {
 	ctx := r.Context()
 	var err error
-	if p.Pending, err = s.Store.PendingOffContract(ctx); err != nil {
+	if p.Pending, err = s.Store.PendingOffContract(ctx, p.After, approvalsPageSize+1); err != nil {
+		return err
+	}
+	if len(p.Pending) > approvalsPageSize {
+		p.Pending = p.Pending[:approvalsPageSize]
+		p.Next = fmt.Sprintf("/approvals?after=%d", p.Pending[approvalsPageSize-1].ID)
+	}
+	if p.Waiting, p.Before, err = s.Store.PendingOffContractCount(ctx, p.After); err != nil {
 		return err
 	}
 	if p.Recurring, err = s.Store.RecurringOffContractItems(ctx); err != nil {
@@ -276,8 +283,16 @@ func (s *Server) approvalsPage(w http.ResponseWriter, r *http.Request, status in
 	return render(w, r, status, orders.ApprovalsPage(p))
 }
 
+// approvalsPageSize is how many waiting lines the queue shows at once.
+const approvalsPageSize = 25
+
 func (s *Server) listApprovals(w http.ResponseWriter, r *http.Request) error {
-	return s.approvalsPage(w, r, http.StatusOK, orders.ApprovalsProps{})
+	q := query(r)
+	after := q.int("after", 0)
+	if err := q.err(); err != nil {
+		return err
+	}
+	return s.approvalsPage(w, r, http.StatusOK, orders.ApprovalsProps{After: after})
 }
 
 func (s *Server) decideLine(w http.ResponseWriter, r *http.Request) error {
@@ -292,6 +307,7 @@ func (s *Server) decideLine(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	in := procure.ApprovalInput{VendorID: f.int("vendor_id", 0), UnitPrice: f.str("unit_price"), Note: f.str("note")}
 	decision := f.str("decision")
+	after := f.int("after", 0) // the queue's page the form was on, to go back to
 	if err := f.err(); err != nil {
 		return err
 	}
@@ -309,13 +325,17 @@ func (s *Server) decideLine(w http.ResponseWriter, r *http.Request) error {
 	}
 	if k := procure.KindOf(err); err != nil && (k == procure.KindInvalid || k == procure.KindConflict) {
 		status, _ := formStatus(err)
-		return s.approvalsPage(w, r, status, orders.ApprovalsProps{FailedLine: lineID, Errors: procure.FieldsOf(err),
+		return s.approvalsPage(w, r, status, orders.ApprovalsProps{After: after, FailedLine: lineID, Errors: procure.FieldsOf(err),
 			Message: procure.MessageOf(err), Typed: in, Reason: f.str("reason")})
 	}
 	if err != nil {
 		return err
 	}
 	s.flash(r, "ok", strings.TrimSpace(msg))
-	redirect(w, r, "/approvals")
+	back := "/approvals"
+	if after > 0 {
+		back = fmt.Sprintf("/approvals?after=%d", after)
+	}
+	redirect(w, r, back)
 	return nil
 }

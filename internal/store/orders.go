@@ -305,14 +305,23 @@ func scanRequestLines(rows pgx.Rows) ([]procure.RequestLine, error) {
 	return out, classify(rows.Err(), "request lines")
 }
 
-// PendingOffContract is procurement's queue: off-contract lines waiting for
-// a decision, oldest first.
-func (q queries) PendingOffContract(ctx context.Context) ([]procure.RequestLine, error) {
-	rows, err := q.db.Query(ctx, requestLineSelect+` WHERE rl.status = 'pending' ORDER BY rl.id LIMIT 500`)
+// PendingOffContract is a page of procurement's queue: off-contract lines
+// waiting for a decision, oldest first, from the one after line id after
+// (0: from the start), at most limit of them.
+func (q queries) PendingOffContract(ctx context.Context, after int64, limit int) ([]procure.RequestLine, error) {
+	rows, err := q.db.Query(ctx, requestLineSelect+` WHERE rl.status = 'pending' AND rl.id > $1 ORDER BY rl.id LIMIT $2`, after, limit)
 	if err != nil {
 		return nil, classify(err, "pending lines")
 	}
 	return scanRequestLines(rows)
+}
+
+// PendingOffContractCount is how many off-contract lines wait for a
+// decision, and how many of them come before line id after in the queue.
+func (q queries) PendingOffContractCount(ctx context.Context, after int64) (total, before int, err error) {
+	err = q.db.QueryRow(ctx, `
+		SELECT count(*), count(*) FILTER (WHERE id <= $1) FROM request_lines WHERE status = 'pending'`, after).Scan(&total, &before)
+	return total, before, classify(err, "count pending lines")
 }
 
 // RecurringOffContractItems lists off-contract lines asked for at least
