@@ -86,7 +86,7 @@ func (w finWorld) poOf(t *testing.T, line procure.POLine) procure.PurchaseOrder 
 func (w finWorld) receive(t *testing.T, line procure.POLine, q string) {
 	t.Helper()
 	po := w.poOf(t, line)
-	if err := w.a.ReceiveGoods(t.Context(), w.office, po.ID, map[int64]money.Quantity{line.ID: qty(q)}, ""); err != nil {
+	if _, err := w.a.ReceiveGoods(t.Context(), w.office, po.ID, "", map[int64]money.Quantity{line.ID: qty(q)}, ""); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -169,7 +169,7 @@ func TestOrderingEventsNotify(t *testing.T) {
 	// An overpriced invoice for the first PO: finance is told.
 	po, _ := w.st.PurchaseOrderByID(ctx, procure.Scope{}, req.Orders[0].ID)
 	recv := map[int64]money.Quantity{po.Lines[0].ID: po.Lines[0].Qty}
-	if err := w.a.ReceiveGoods(ctx, w.office, po.ID, recv, ""); err != nil {
+	if _, err := w.a.ReceiveGoods(ctx, w.office, po.ID, "", recv, ""); err != nil {
 		t.Fatal(err)
 	}
 	_, status, err := w.a.RecordInvoice(ctx, fin.ID, procure.InvoiceValues{VendorID: w.acme, Number: "INV-9", Date: pricing.MustDate("2026-06-01"),

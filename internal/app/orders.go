@@ -101,18 +101,29 @@ func (a *App) RejectOffContract(ctx context.Context, actorID, lineID int64, reas
 // ReceiveGoods books what arrived against a PO's lines: an office admin of
 // the PO's location, on an issued or partly received PO, at most the
 // quantity still outstanding per line. The PO becomes partially received
-// or received.
-func (a *App) ReceiveGoods(ctx context.Context, u procure.User, poID int64, qty map[int64]money.Quantity, note string) error {
+// or received. key is the idempotency key the receipt form was issued
+// with ("" without a form: a fresh one): a receipt sent again with it
+// (a double click, a refresh) books nothing and reports repeated.
+func (a *App) ReceiveGoods(ctx context.Context, u procure.User, poID int64, key string, qty map[int64]money.Quantity, note string) (repeated bool, err error) {
 	if !u.Has(procure.RoleOrderer) {
-		return procure.Errorf(procure.KindForbidden, "Goods are received by the office admins of the ordering location.")
+		return false, procure.Errorf(procure.KindForbidden, "Goods are received by the office admins of the ordering location.")
 	}
 	scope := procure.Scope{ActorID: u.ID, Locations: u.Locations}
 	if scope.Locations == nil {
 		scope.Locations = []int64{}
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	if key == "" {
+		key = procure.NewFormKey()
+	}
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		po, err := tx.LockPO(ctx, scope, poID)
 		if err != nil {
+			return err
+		}
+		// Receipts of a PO queue on its row lock, so a repeated form finds
+		// the first one's receipt here, before its quantities are checked
+		// against what the first one left outstanding.
+		if repeated, err = tx.ReceiptRecorded(ctx, u.ID, key); err != nil || repeated {
 			return err
 		}
 		if !po.Status.CanReceive() {
@@ -158,7 +169,7 @@ func (a *App) ReceiveGoods(ctx context.Context, u procure.User, poID int64, qty 
 		if complete {
 			to = procure.POReceived
 		}
-		if err := tx.RecordReceipt(ctx, po.ID, u.ID, note, lines, to); err != nil {
+		if err := tx.RecordReceipt(ctx, po.ID, u.ID, key, note, lines, to); err != nil {
 			return err
 		}
 		var booked []string
@@ -168,6 +179,7 @@ func (a *App) ReceiveGoods(ctx context.Context, u procure.User, poID int64, qty 
 		return tx.Audit(ctx, procure.AuditEvent{ActorID: u.ID, Action: "po.receive", Entity: "purchase_order", EntityID: po.ID,
 			Before: map[string]any{"status": po.Status}, After: map[string]any{"status": to, "received": booked, "note": note}})
 	})
+	return repeated, err
 }
 
 func hasLine(po procure.PurchaseOrder, id int64) bool {

@@ -84,7 +84,7 @@ func TestReports(t *testing.T) {
 		w.receive(t, l, l.Qty.String())
 	}
 	for _, l := range []procure.POLine{berTol, lonTol} {
-		if err := w.a.ReceiveGoods(ctx, berOffice, w.poOf(t, l).ID, map[int64]money.Quantity{l.ID: l.Qty}, ""); err != nil {
+		if _, err := w.a.ReceiveGoods(ctx, berOffice, w.poOf(t, l).ID, "", map[int64]money.Quantity{l.ID: l.Qty}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -406,7 +407,7 @@ func TestCapFallsBackToOffContract(t *testing.T) {
 	if len(res.POs) != 0 || res.OffContract != 1 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "waits for procurement") {
 		t.Fatalf("result %+v", res)
 	}
-	pending, _ := st.PendingOffContract(ctx)
+	pending, _ := st.PendingOffContract(ctx, 0, 100)
 	if len(pending) != 1 || pending[0].Resolution == nil || !strings.Contains(pending[0].Resolution.Options[0].Reason, "cap left 50.00 EUR, line needs 60.00 EUR") {
 		t.Fatalf("pending %+v", pending)
 	}
@@ -429,7 +430,7 @@ func TestApproveRejectReceiveCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pending, _ := w.st.PendingOffContract(ctx)
+	pending, _ := w.st.PendingOffContract(ctx, 0, 100)
 	if len(pending) != 2 {
 		t.Fatalf("%d pending", len(pending))
 	}
@@ -471,13 +472,13 @@ func TestApproveRejectReceiveCancel(t *testing.T) {
 	// Receiving: partial, then over-receipt refused, then the rest.
 	paperPO, _ := w.st.PurchaseOrderByID(ctx, procure.Scope{}, req.Lines[0].POID)
 	line := paperPO.Lines[0].ID
-	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("4")}, "first box"); err != nil {
+	if _, err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, "", map[int64]money.Quantity{line: qty("4")}, "first box"); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("7")}, ""); !strings.Contains(procure.FieldsOf(err)[fmt.Sprintf("qty_%d", line)], "Only 6 each are still outstanding") {
+	if _, err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, "", map[int64]money.Quantity{line: qty("7")}, ""); !strings.Contains(procure.FieldsOf(err)[fmt.Sprintf("qty_%d", line)], "Only 6 each are still outstanding") {
 		t.Errorf("over-receipt: %v", procure.FieldsOf(err))
 	}
-	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("0.5")}, ""); procure.FieldsOf(err) == nil {
+	if _, err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, "", map[int64]money.Quantity{line: qty("0.5")}, ""); procure.FieldsOf(err) == nil {
 		t.Errorf("half a ream: %v", err)
 	}
 	po, _ := w.st.PurchaseOrderByID(ctx, procure.Scope{}, paperPO.ID)
@@ -487,13 +488,32 @@ func TestApproveRejectReceiveCancel(t *testing.T) {
 	if err := w.a.CancelPO(ctx, w.office, paperPO.ID, "changed my mind"); procure.KindOf(err) != procure.KindConflict {
 		t.Errorf("cancelling a received PO: %v", err)
 	}
-	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("5")}, ""); err != nil {
-		t.Fatal(err)
+	// One receipt form sent eight times at once (a double click, a retry):
+	// booked once, the others told it was recorded already.
+	key := procure.NewFormKey()
+	var wg sync.WaitGroup
+	var booked, repeats atomic.Int32
+	for range 8 {
+		wg.Go(func() {
+			repeated, err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, key, map[int64]money.Quantity{line: qty("5")}, "")
+			switch {
+			case err != nil:
+				t.Error(err)
+			case repeated:
+				repeats.Add(1)
+			default:
+				booked.Add(1)
+			}
+		})
 	}
-	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("2")}, ""); !strings.Contains(procure.FieldsOf(err)[fmt.Sprintf("qty_%d", line)], "Only 1 each is still outstanding") {
+	wg.Wait()
+	if booked.Load() != 1 || repeats.Load() != 7 {
+		t.Errorf("one receipt sent eight times: booked %d times, %d repeats", booked.Load(), repeats.Load())
+	}
+	if _, err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, "", map[int64]money.Quantity{line: qty("2")}, ""); !strings.Contains(procure.FieldsOf(err)[fmt.Sprintf("qty_%d", line)], "Only 1 each is still outstanding") {
 		t.Errorf("over-receipt of the last one: %v", procure.FieldsOf(err))
 	}
-	if err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, map[int64]money.Quantity{line: qty("1")}, ""); err != nil {
+	if _, err := w.a.ReceiveGoods(ctx, w.office, paperPO.ID, "", map[int64]money.Quantity{line: qty("1")}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if po, _ := w.st.PurchaseOrderByID(ctx, procure.Scope{}, paperPO.ID); po.Status != procure.POReceived {
@@ -501,7 +521,7 @@ func TestApproveRejectReceiveCancel(t *testing.T) {
 	}
 	// Another location's office admin cannot receive or even see it.
 	other := testkit.MustUser(t, w.st, "north@example.test", testkit.Roles(procure.RoleOrderer), w.ber)
-	if err := w.a.ReceiveGoods(ctx, other, approved.ID, map[int64]money.Quantity{approved.Lines[0].ID: qty("1")}, ""); procure.KindOf(err) != procure.KindNotFound {
+	if _, err := w.a.ReceiveGoods(ctx, other, approved.ID, "", map[int64]money.Quantity{approved.Lines[0].ID: qty("1")}, ""); procure.KindOf(err) != procure.KindNotFound {
 		t.Errorf("foreign receipt: %v", err)
 	}
 	// Cancelling the untouched approved PO releases nothing (off-contract) and sticks.

@@ -136,7 +136,7 @@ func seedActivity(ctx context.Context, st *store.Store, today pricing.Date, ids 
 				for _, l := range po.Lines {
 					recv[l.ID] = l.Qty
 				}
-				if err := clock(day-3, 11).ReceiveGoods(ctx, u, po.ID, recv, "Delivered complete"); err != nil {
+				if _, err := clock(day-3, 11).ReceiveGoods(ctx, u, po.ID, "", recv, "Delivered complete"); err != nil {
 					return fmt.Errorf("demo: receive %s: %w", po.Number, err)
 				}
 				if day < 10 {

@@ -1,6 +1,8 @@
 package procure
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -258,6 +260,14 @@ func (in ApprovalInput) Parse() (money.UnitPrice, error) {
 		fe.Add("note", "Use at most 1000 characters.")
 	}
 	return p, fe.Err()
+}
+
+// NewFormKey is a fresh 128-bit idempotency key for a form (a cart, a goods
+// receipt, a help request): a form sent twice with it records once.
+func NewFormKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // PONumber formats the n-th PO of a year: PO-2026-000123.

@@ -51,7 +51,7 @@ func newBooks(t *testing.T) books {
 			b.boltLine = po.Lines[0].ID
 		}
 	}
-	if err := a.ReceiveGoods(ctx, b.officeUser, b.po.ID, map[int64]money.Quantity{b.po.Lines[0].ID: 20_000}, ""); err != nil {
+	if _, err := a.ReceiveGoods(ctx, b.officeUser, b.po.ID, "", map[int64]money.Quantity{b.po.Lines[0].ID: 20_000}, ""); err != nil {
 		t.Fatal(err)
 	}
 	return b
@@ -150,7 +150,7 @@ func TestReportExportIsSafeCSV(t *testing.T) {
 	}
 	req, _ := st.PurchaseRequestByID(ctx, procure.Scope{}, res.RequestID)
 	po, _ := st.PurchaseOrderByID(ctx, procure.Scope{}, req.Orders[0].ID)
-	if err := appflows(b.app).ReceiveGoods(ctx, b.officeUser, po.ID, map[int64]money.Quantity{po.Lines[0].ID: 3_000}, ""); err != nil {
+	if _, err := appflows(b.app).ReceiveGoods(ctx, b.officeUser, po.ID, "", map[int64]money.Quantity{po.Lines[0].ID: 3_000}, ""); err != nil {
 		t.Fatal(err)
 	}
 	// Billed under the contract: 3 × 1.90 against 3 × 2.00, −0.30.

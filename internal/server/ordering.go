@@ -1,8 +1,6 @@
 package server
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -323,13 +321,6 @@ func (s *Server) toggleFavourite(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// newKey is a fresh 128-bit idempotency key for a cart form.
-func newKey() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // cartProps resolves the cart as it would be submitted now: lines in order,
 // later lines seeing the cap earlier ones use.
 func (s *Server) cartProps(r *http.Request, loc procure.Location, locs []procure.Location) (orders.CartProps, error) {
@@ -359,7 +350,7 @@ func (s *Server) cartProps(r *http.Request, loc procure.Location, locs []procure
 	if err != nil {
 		return orders.CartProps{}, procure.Wrap(procure.KindInvalid, err, "The cart total is too large; lower a quantity.")
 	}
-	p := orders.CartProps{Location: loc, Locations: locs, Key: newKey(), Total: money.Zero(loc.Currency)}
+	p := orders.CartProps{Location: loc, Locations: locs, Key: procure.NewFormKey(), Total: money.Zero(loc.Currency)}
 	i := 0
 	for _, l := range lines {
 		cl := orders.CartEntry{Line: l}

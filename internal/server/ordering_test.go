@@ -427,16 +427,38 @@ func TestReceiveAndApproveThroughForms(t *testing.T) {
 		}
 	}
 	field := fmt.Sprintf("qty_%d", paperPO.Lines[0].ID)
-	r = s.app.PostForm(t, s.office, fmt.Sprintf("/pos/%d/receive", paperPO.ID), url.Values{field: {"25"}})
+	poPath := fmt.Sprintf("/pos/%d", paperPO.ID)
+	key := keyRe.FindStringSubmatch(s.app.Get(t, s.office, poPath).Body)
+	if key == nil {
+		t.Fatal("the PO page issued no key with its receipt form")
+	}
+	r = s.app.PostForm(t, s.office, poPath+"/receive", url.Values{field: {"25"}, "key": {key[1]}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Only 20 ream") && !strings.Contains(r.Body, "Only 20 each") {
 		t.Errorf("over-receipt: %d", r.StatusCode)
 	}
-	r = s.app.PostForm(t, s.office, fmt.Sprintf("/pos/%d/receive", paperPO.ID), url.Values{field: {"8"}, "note": {"first pallet"}})
-	if r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("receipt: %d %s", r.StatusCode, r.Body)
+	if !strings.Contains(r.Body, `name="key" value="`+key[1]+`"`) {
+		t.Errorf("the corrected receipt form carries another key than the one it was issued with")
 	}
-	if po, _ := s.app.Store.PurchaseOrderByID(t.Context(), procure.Scope{}, paperPO.ID); po.Status != procure.POPartiallyReceived {
-		t.Errorf("status %s", po.Status)
+	// Sent, then sent again (a double click, a refresh): booked once.
+	for i, want := range []string{"Receipt recorded.", "This receipt was already recorded"} {
+		r = s.app.PostForm(t, s.office, poPath+"/receive", url.Values{field: {"8"}, "note": {"first pallet"}, "key": {key[1]}})
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("receipt %d: %d %s", i+1, r.StatusCode, r.Body)
+		}
+		if page := s.app.Get(t, s.office, poPath); !strings.Contains(page.Body, want) {
+			t.Errorf("receipt %d: the PO page does not say %q", i+1, want)
+		}
+	}
+	po, _ := s.app.Store.PurchaseOrderByID(t.Context(), procure.Scope{}, paperPO.ID)
+	if po.Status != procure.POPartiallyReceived || po.Lines[0].Received.String() != "8" {
+		t.Errorf("after the same receipt twice: %s, %s received", po.Status, po.Lines[0].Received)
+	}
+	r = s.app.PostForm(t, s.office, poPath+"/receive", url.Values{field: {"2"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "This form was not issued by this site") {
+		t.Errorf("a receipt without its form's key: %d", r.StatusCode)
+	}
+	if po, _ := s.app.Store.PurchaseOrderByID(t.Context(), procure.Scope{}, paperPO.ID); po.Lines[0].Received.String() != "8" {
+		t.Errorf("a refused receipt booked: %s received", po.Lines[0].Received)
 	}
 }
 

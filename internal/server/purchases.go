@@ -153,7 +153,7 @@ func (s *Server) poProps(r *http.Request) (orders.POProps, error) {
 	if err != nil {
 		return orders.POProps{}, err
 	}
-	return orders.POProps{PO: po,
+	return orders.POProps{PO: po, Key: procure.NewFormKey(),
 		CanReceive: u.Has(procure.RoleOrderer) && u.InLocation(po.LocationID) && po.Status.CanReceive(),
 		CanCancel:  po.Status == procure.POIssued && !po.Received() && (u.InLocation(po.LocationID) || u.Has(procure.RoleProcurement, procure.RoleOwner)),
 	}, nil
@@ -216,17 +216,23 @@ func (s *Server) receivePO(w http.ResponseWriter, r *http.Request) error {
 		}
 		qty[l.ID] = q
 	}
+	key := f.str("key")
+	var repeated bool
 	if err = f.err(); err == nil {
-		err = s.App.ReceiveGoods(r.Context(), currentUser(r), p.PO.ID, qty, f.str("note"))
+		repeated, err = s.App.ReceiveGoods(r.Context(), currentUser(r), p.PO.ID, formKey(key), qty, f.str("note"))
 	}
 	if status, ok := formStatus(err); ok {
-		p.Errors, p.Message, p.Typed = procure.FieldsOf(err), procure.MessageOf(err), f.v
+		p.Errors, p.Message, p.Typed, p.Key = procure.FieldsOf(err), procure.MessageOf(err), f.v, reissue(key)
 		return render(w, r, status, orders.POPage(p))
 	}
 	if err != nil {
 		return err
 	}
-	s.flash(r, "ok", "Receipt recorded.")
+	if repeated {
+		s.flash(r, "ok", "This receipt was already recorded; nothing was booked twice.")
+	} else {
+		s.flash(r, "ok", "Receipt recorded.")
+	}
 	redirect(w, r, fmt.Sprintf("/pos/%d", p.PO.ID))
 	return nil
 }

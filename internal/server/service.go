@@ -240,7 +240,7 @@ func medianText(d *time.Duration) string {
 func (s *Server) newHelpRequestForm(w http.ResponseWriter, r *http.Request) error {
 	q := query(r)
 	in := procure.HelpRequestInput{Subject: q.str("subject"), Link: q.str("link")}
-	return render(w, r, http.StatusOK, service.NewRequestPage(service.NewRequestProps{Input: in, Key: newKey()}))
+	return render(w, r, http.StatusOK, service.NewRequestPage(service.NewRequestProps{Input: in, Key: procure.NewFormKey()}))
 }
 
 func (s *Server) createHelpRequest(w http.ResponseWriter, r *http.Request) error {
@@ -279,7 +279,7 @@ func (s *Server) helpRequestProps(r *http.Request, id int64) (service.RequestPro
 	if err != nil {
 		return service.RequestProps{}, err
 	}
-	p := service.RequestProps{Req: req, Staff: staff(u), Key: newKey()}
+	p := service.RequestProps{Req: req, Staff: staff(u), Key: procure.NewFormKey()}
 	if p.Staff {
 		if p.Assignees, err = s.Store.UsersWithRole(r.Context(), procure.RoleProcurement); err != nil {
 			return p, err
@@ -372,7 +372,7 @@ func (s *Server) resolveHelpRequest(w http.ResponseWriter, r *http.Request) erro
 // --- Announcements ---
 
 func (s *Server) newAnnouncementForm(w http.ResponseWriter, r *http.Request) error {
-	return render(w, r, http.StatusOK, service.AnnouncementFormPage(service.AnnouncementFormProps{Key: newKey()}))
+	return render(w, r, http.StatusOK, service.AnnouncementFormPage(service.AnnouncementFormProps{Key: procure.NewFormKey()}))
 }
 
 func (s *Server) createAnnouncement(w http.ResponseWriter, r *http.Request) error {
@@ -429,7 +429,7 @@ func formKey(key string) string {
 // corrected form still records once, or a fresh one if it was not ours.
 func reissue(key string) string {
 	if !formKeyRe.MatchString(key) {
-		return newKey()
+		return procure.NewFormKey()
 	}
 	return key
 }

@@ -421,12 +421,22 @@ type ReceiptLine struct {
 	Qty      money.Quantity
 }
 
-// RecordReceipt books a goods receipt and moves the PO to status to. The
-// po_lines CHECK (received <= qty) is the backstop against over-receipt.
-func (tx *Tx) RecordReceipt(ctx context.Context, poID, userID int64, note string, lines []ReceiptLine, to procure.POStatus) error {
+// ReceiptRecorded reports whether this user already recorded a receipt
+// with the form key key (a double-clicked or re-sent receipt form).
+func (tx *Tx) ReceiptRecorded(ctx context.Context, userID int64, key string) (bool, error) {
+	var found bool
+	err := tx.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM receipts WHERE received_by = $1 AND form_key = $2)`, userID, key).Scan(&found)
+	return found, classify(err, "find receipt")
+}
+
+// RecordReceipt books a goods receipt, sent with the form key key, and
+// moves the PO to status to. The po_lines CHECK (received <= qty) is the
+// backstop against over-receipt, the unique key on (received_by,
+// form_key) the one against booking one form twice.
+func (tx *Tx) RecordReceipt(ctx context.Context, poID, userID int64, key, note string, lines []ReceiptLine, to procure.POStatus) error {
 	var rid int64
-	if err := tx.db.QueryRow(ctx, `INSERT INTO receipts (po_id, received_by, note) VALUES ($1, $2, $3) RETURNING id`,
-		poID, userID, note).Scan(&rid); err != nil {
+	if err := tx.db.QueryRow(ctx, `INSERT INTO receipts (po_id, received_by, note, form_key) VALUES ($1, $2, $3, $4) RETURNING id`,
+		poID, userID, note, key).Scan(&rid); err != nil {
 		return classify(err, "insert receipt")
 	}
 	ids := make([]int64, len(lines))

@@ -182,6 +182,8 @@ var constraintErrors = map[string]struct {
 	"help_requests_form_key_format": {procure.KindInvalid, "", formKeyMessage},
 	"help_messages_form_key_format": {procure.KindInvalid, "", formKeyMessage},
 	"announcements_form_key_format": {procure.KindInvalid, "", formKeyMessage},
+	"receipts_form_key_format":      {procure.KindInvalid, "", formKeyMessage},
+	"receipts_form_key":             {procure.KindConflict, "", "This receipt was already recorded."},
 	"locations_code_key":            {procure.KindInvalid, "code", "Another location already uses this code."},
 	"users_email_lower":             {procure.KindInvalid, "email", "Enter a valid email address."},
 	"locations_name_length":         {procure.KindInvalid, "name", "Enter a name of at most 120 characters."},
