@@ -22,7 +22,7 @@ func TestSubmitUsesTheCurrentCatalogueAndCaps(t *testing.T) {
 	other := app.New(store.New(pgtest.PoolFor(t, w.url)), at(june), time.UTC) // a second instance
 	submit := func(a *app.App, u procure.User, item int64, q, key string) procure.PurchaseOrder {
 		t.Helper()
-		if err := w.st.AddToCart(ctx, u.ID, w.muc, item, qty(q)); err != nil {
+		if _, err := w.st.AddToCart(ctx, u.ID, w.muc, item, qty(q)); err != nil {
 			t.Fatal(err)
 		}
 		res, err := a.SubmitRequest(ctx, u, w.muc, key, nil)

@@ -44,7 +44,7 @@ func newFinWorld(t *testing.T) finWorld {
 func (w finWorld) order(t *testing.T, item int64, q string) procure.POLine {
 	t.Helper()
 	ctx := t.Context()
-	if err := w.st.AddToCart(ctx, w.office.ID, w.muc, item, qty(q)); err != nil {
+	if _, err := w.st.AddToCart(ctx, w.office.ID, w.muc, item, qty(q)); err != nil {
 		t.Fatal(err)
 	}
 	res, err := w.a.SubmitRequest(ctx, w.office, w.muc, fmt.Sprintf("invoice-test-key-%016d", keyN.Add(1)), nil)

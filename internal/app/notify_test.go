@@ -112,7 +112,7 @@ func TestOrderingEventsNotify(t *testing.T) {
 		Prices: []procure.PriceValues{{SKU: "TON-1", Tiers: testkit.Tiers("1", "1.00")}}})
 
 	// 1: 79 toner (79 %, no cap event) and an off-contract desk.
-	if err := w.st.AddToCart(ctx, w.office.ID, w.muc, toner, qty("79")); err != nil {
+	if _, err := w.st.AddToCart(ctx, w.office.ID, w.muc, toner, qty("79")); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.st.AddOffContractLine(ctx, w.office.ID, w.muc, qty("1"), procure.OffContract{Description: "Desk", Unit: "each", Reason: "none"}); err != nil {
@@ -127,7 +127,7 @@ func TestOrderingEventsNotify(t *testing.T) {
 	}
 	// 2: 2 more → 81 %: the 80 % event, once.
 	for i, q := range []string{"2", "5", "14"} {
-		if err := w.st.AddToCart(ctx, w.office.ID, w.muc, toner, qty(q)); err != nil {
+		if _, err := w.st.AddToCart(ctx, w.office.ID, w.muc, toner, qty(q)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.a.SubmitRequest(ctx, w.office, w.muc, "notify-key-00000001"+string(rune('a'+i)), nil); err != nil {

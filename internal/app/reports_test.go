@@ -43,7 +43,7 @@ func TestReports(t *testing.T) {
 
 	orderAt := func(u procure.User, loc, item int64, q string) procure.POLine {
 		t.Helper()
-		if err := st.AddToCart(ctx, u.ID, loc, item, qty(q)); err != nil {
+		if _, err := st.AddToCart(ctx, u.ID, loc, item, qty(q)); err != nil {
 			t.Fatal(err)
 		}
 		res, err := w.a.SubmitRequest(ctx, u, loc, fmt.Sprintf("report-test-key-%016d", keyN.Add(1)), nil)

@@ -69,10 +69,10 @@ func TestSubmitIssuesOnePOPerVendor(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ctx := t.Context()
-	if err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("95")); err != nil {
+	if _, err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("95")); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.pens, qty("10")); err != nil {
+	if _, err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.pens, qty("10")); err != nil {
 		t.Fatal(err)
 	}
 	oc := procure.OffContract{Description: "Standing desk", Unit: "each", EstPrice: 4_500_000, SuggestedVendorName: "Desks Inc", Reason: "Not in the catalogue"}
@@ -166,7 +166,7 @@ func TestOrderedLinesMigrationKeepsRequests(t *testing.T) {
 		id  int64
 		qty string
 	}{{w.paper, "95"}, {w.pens, "10"}} {
-		if err := w.st.AddToCart(ctx, w.office.ID, w.muc, it.id, qty(it.qty)); err != nil {
+		if _, err := w.st.AddToCart(ctx, w.office.ID, w.muc, it.id, qty(it.qty)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -229,7 +229,7 @@ func TestSubmitTwiceWithOneKeyCreatesOneRequest(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ctx := t.Context()
-	if err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("1")); err != nil {
+	if _, err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("1")); err != nil {
 		t.Fatal(err)
 	}
 	const key = "double-click-key-1234"
@@ -261,7 +261,7 @@ func TestSubmitTwiceWithOneKeyCreatesOneRequest(t *testing.T) {
 	}
 	// A retry of the old form, after the person started a new cart, answers
 	// with the first request and leaves the new cart alone.
-	if err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("2")); err != nil {
+	if _, err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("2")); err != nil {
 		t.Fatal(err)
 	}
 	again, err := w.a.SubmitRequest(ctx, w.office, w.muc, key, nil)
@@ -281,7 +281,7 @@ func TestSubmissionLeavesLinesAddedMeanwhile(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ctx := t.Context()
-	if err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("1")); err != nil {
+	if _, err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("1")); err != nil {
 		t.Fatal(err)
 	}
 	var taken []procure.CartLine
@@ -292,7 +292,8 @@ func TestSubmissionLeavesLinesAddedMeanwhile(t *testing.T) {
 			return err
 		}
 		// Another tab, its own transaction, committed before this one.
-		return w.st.AddToCart(ctx, w.office.ID, w.muc, w.pens, qty("3"))
+		_, err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.pens, qty("3"))
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -345,7 +346,7 @@ func TestCapNeverOverrun(t *testing.T) {
 	users := make([]procure.User, n)
 	for i := range users {
 		users[i] = testkit.MustUser(t, st, fmt.Sprintf("office%03d@example.test", i), testkit.Roles(procure.RoleOrderer), muc)
-		if err := st.AddToCart(t.Context(), users[i].ID, muc, items["TON-1"].ID, qty("1")); err != nil {
+		if _, err := st.AddToCart(t.Context(), users[i].ID, muc, items["TON-1"].ID, qty("1")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -397,7 +398,7 @@ func TestCapFallsBackToOffContract(t *testing.T) {
 	testkit.MustContract(t, st, testkit.ContractSpec{Number: "C-CAP", VendorID: testkit.MustVendor(t, st, "Capped", procure.VendorApproved),
 		Cap: "50.00", Status: procure.ContractActive, Prices: []procure.PriceValues{{SKU: "TON-1", Tiers: testkit.Tiers("1", "10.00")}}})
 	a := app.New(st, at(june), time.UTC)
-	if err := st.AddToCart(ctx, u.ID, muc, item, qty("6")); err != nil { // 60.00 > 50.00 cap
+	if _, err := st.AddToCart(ctx, u.ID, muc, item, qty("6")); err != nil { // 60.00 > 50.00 cap
 		t.Fatal(err)
 	}
 	res, err := a.SubmitRequest(ctx, u, muc, "fallback-key-0000001", nil)
@@ -418,7 +419,7 @@ func TestApproveRejectReceiveCancel(t *testing.T) {
 	w := newWorld(t)
 	ctx := t.Context()
 	proc := testkit.MustUser(t, w.st, "proc@example.test", testkit.Roles(procure.RoleProcurement))
-	if err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("10")); err != nil {
+	if _, err := w.st.AddToCart(ctx, w.office.ID, w.muc, w.paper, qty("10")); err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range []string{"Standing desk", "Plant"} {
@@ -543,7 +544,7 @@ func TestCancelReleasesCap(t *testing.T) {
 	id := testkit.MustContract(t, st, testkit.ContractSpec{Number: "C-CAP", VendorID: testkit.MustVendor(t, st, "Capped", procure.VendorApproved),
 		Cap: "100.00", Status: procure.ContractActive, Prices: []procure.PriceValues{{SKU: "TON-1", Tiers: testkit.Tiers("1", "10.00")}}})
 	a := app.New(st, at(june), time.UTC)
-	_ = st.AddToCart(ctx, u.ID, muc, item, qty("7"))
+	_, _ = st.AddToCart(ctx, u.ID, muc, item, qty("7"))
 	if _, err := a.SubmitRequest(ctx, u, muc, "cancel-release-key-01", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -576,7 +577,7 @@ func TestUncappedCommittedUnderConcurrency(t *testing.T) {
 	users := make([]procure.User, 40)
 	for i := range users {
 		users[i] = testkit.MustUser(t, w.st, fmt.Sprintf("office%d@example.test", i), testkit.Roles(procure.RoleOrderer), w.muc)
-		if err := w.st.AddToCart(ctx, users[i].ID, w.muc, w.paper, qty("10")); err != nil {
+		if _, err := w.st.AddToCart(ctx, users[i].ID, w.muc, w.paper, qty("10")); err != nil {
 			t.Fatal(err)
 		}
 	}

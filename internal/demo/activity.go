@@ -89,7 +89,7 @@ func seedActivity(ctx context.Context, st *store.Store, today pricing.Date, ids 
 			u, loc := users[o.user], codes[o.location]
 			for j, sku := range o.skus {
 				q := money.Quantity((o.qty + int64((round+j)%5)*2) * money.QuantityScale)
-				if err := st.AddToCart(ctx, u.ID, loc.ID, items[sku].ID, q); err != nil {
+				if _, err := st.AddToCart(ctx, u.ID, loc.ID, items[sku].ID, q); err != nil {
 					return fmt.Errorf("demo: cart %s: %w", sku, err)
 				}
 			}

@@ -36,7 +36,7 @@ func TestFinanceResolvesAnOverpricedInvoice(t *testing.T) {
 	items, _ := st.ItemsBySKU(ctx0, []string{"PAP-A4", "PEN-BLUE"})
 	// In this order, so that the paper is the PO's line 1 (a map's order is random).
 	for _, sku := range []string{"PAP-A4", "PEN-BLUE"} {
-		if err := st.AddToCart(ctx0, office.ID, muc, items[sku].ID, 10_000); err != nil {
+		if _, err := st.AddToCart(ctx0, office.ID, muc, items[sku].ID, 10_000); err != nil {
 			t.Fatal(err)
 		}
 	}

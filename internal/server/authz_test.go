@@ -197,7 +197,7 @@ func TestRolesAreEnforced(t *testing.T) {
 		Start: "2000-01-01", End: "2999-12-31", Prices: []procure.PriceValues{{SKU: "A-1", Tiers: testkit.Tiers("1", "2")}}})
 	_ = ord
 	orderer := users[procure.RoleOrderer]
-	if err := app.Store.AddToCart(t.Context(), orderer.ID, muc, item, 1000); err != nil {
+	if _, err := app.Store.AddToCart(t.Context(), orderer.ID, muc, item, 1000); err != nil {
 		t.Fatal(err)
 	}
 	if err := app.Store.AddOffContractLine(t.Context(), orderer.ID, muc, 1000, procure.OffContract{Description: "Desk", Unit: "each", Reason: "r"}); err != nil {
@@ -207,7 +207,7 @@ func TestRolesAreEnforced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := app.Store.AddToCart(t.Context(), orderer.ID, muc, item, 1000); err != nil {
+	if _, err := app.Store.AddToCart(t.Context(), orderer.ID, muc, item, 1000); err != nil {
 		t.Fatal(err)
 	}
 	cartLines, _ := app.Store.CartLines(t.Context(), orderer.ID, muc)

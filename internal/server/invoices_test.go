@@ -32,10 +32,10 @@ func newBooks(t *testing.T) books {
 	testkit.MustUser(t, st, "finance@example.test", testkit.Roles(procure.RoleFinance))
 	b.finance = b.app.SignIn(t, "finance@example.test")
 	a := appflows(b.app)
-	if err := st.AddToCart(ctx, b.officeUser.ID, b.muc, b.paper, 20_000); err != nil {
+	if _, err := st.AddToCart(ctx, b.officeUser.ID, b.muc, b.paper, 20_000); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.AddToCart(ctx, b.officeUser.ID, b.muc, b.pens, 1_000); err != nil {
+	if _, err := st.AddToCart(ctx, b.officeUser.ID, b.muc, b.pens, 1_000); err != nil {
 		t.Fatal(err)
 	}
 	res, err := a.SubmitRequest(ctx, b.officeUser, b.muc, "books-test-key-00000001", nil)
@@ -141,7 +141,7 @@ func TestReportExportIsSafeCSV(t *testing.T) {
 	item := testkit.MustItem(t, st, "EV-1", "Paper")
 	testkit.MustContract(t, st, testkit.ContractSpec{Number: "C-EV", VendorID: evil, Status: procure.ContractActive,
 		Prices: []procure.PriceValues{{SKU: "EV-1", Tiers: testkit.Tiers("1", "2.00"), Preferred: true}}})
-	if err := st.AddToCart(ctx, b.officeUser.ID, b.muc, item, 3_000); err != nil {
+	if _, err := st.AddToCart(ctx, b.officeUser.ID, b.muc, item, 3_000); err != nil {
 		t.Fatal(err)
 	}
 	res, err := appflows(b.app).SubmitRequest(ctx, b.officeUser, b.muc, "books-test-key-00000002", nil)

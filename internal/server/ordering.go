@@ -271,8 +271,9 @@ func (s *Server) addToCart(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = s.checkOrderable(r, loc, it, qty)
 	}
+	var inCart money.Quantity
 	if err == nil {
-		err = s.Store.AddToCart(r.Context(), currentUser(r).ID, loc.ID, it.ID, qty)
+		inCart, err = s.Store.AddToCart(r.Context(), currentUser(r).ID, loc.ID, it.ID, qty)
 	}
 	if procure.KindOf(err) == procure.KindInvalid {
 		if isHTMX(r) {
@@ -286,6 +287,9 @@ func (s *Server) addToCart(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	msg := fmt.Sprintf("Added %s %s of %s to the cart.", qty, it.Unit, it.Name)
+	if inCart != qty { // added to a line already there (or a second click): say what it holds now
+		msg = fmt.Sprintf("Added %s %s of %s: %s %s in the cart now.", qty, it.Unit, it.Name, inCart, it.Unit)
+	}
 	if isHTMX(r) {
 		return render(w, r, http.StatusOK, orders.AddedMessage(it.ID, msg, true))
 	}
@@ -650,7 +654,7 @@ func (s *Server) reorder(w http.ResponseWriter, r *http.Request) error {
 			skipped = append(skipped, it.Name)
 			continue
 		}
-		if err := s.Store.AddToCart(r.Context(), u.ID, loc.ID, it.ID, l.Qty); err != nil {
+		if _, err := s.Store.AddToCart(r.Context(), u.ID, loc.ID, it.ID, l.Qty); err != nil {
 			if procure.KindOf(err) != procure.KindInvalid {
 				return err
 			}

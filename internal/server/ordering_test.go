@@ -155,6 +155,14 @@ func TestCartRefusesBadQuantities(t *testing.T) {
 	if r.StatusCode != http.StatusNotFound {
 		t.Errorf("adding to another location's cart: %d", r.StatusCode)
 	}
+	// Adding an item the cart holds already (or a second click on Add)
+	// adds to its line and says what the line holds now.
+	for _, want := range []string{"Added 12 each of Item PEN-1 to the cart.", "Added 12 each of Item PEN-1: 24 each in the cart now."} {
+		r := s.add(t, s.office, s.pens, "12")
+		if page := s.app.Get(t, s.office, r.Header.Get("Location")); !strings.Contains(page.Body, want) {
+			t.Errorf("flash lacks %q", want)
+		}
+	}
 }
 
 func TestSubmitIgnoresBrowserPricesAndIsIdempotent(t *testing.T) {

@@ -99,10 +99,11 @@ func (q queries) checkCartRoom(ctx context.Context, userID, locationID int64) er
 }
 
 // AddToCart puts qty of an item into the cart, adding to a line that
-// already holds it. The caller has checked that the user orders for the
-// location and the item is offered there.
-func (s *Store) AddToCart(ctx context.Context, userID, locationID, itemID int64, qty money.Quantity) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+// already holds it, and returns the quantity the line holds now. The
+// caller has checked that the user orders for the location and the item
+// is offered there.
+func (s *Store) AddToCart(ctx context.Context, userID, locationID, itemID int64, qty money.Quantity) (inCart money.Quantity, err error) {
+	err = s.InTx(ctx, func(tx *Tx) error {
 		var exists bool
 		if err := tx.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cart_lines WHERE user_id = $1 AND location_id = $2 AND item_id = $3)`,
 			userID, locationID, itemID).Scan(&exists); err != nil {
@@ -122,12 +123,12 @@ func (s *Store) AddToCart(ctx context.Context, userID, locationID, itemID int64,
 		if err != nil {
 			return classify(err, "add to cart")
 		}
-		var q money.Quantity
-		if err := q.Scan(total); err != nil || q > money.MaxQuantity {
+		if err := inCart.Scan(total); err != nil || inCart > money.MaxQuantity {
 			return procure.Errorf(procure.KindInvalid, "That would make the quantity too large.")
 		}
 		return nil
 	})
+	return inCart, err
 }
 
 // AddOffContractLine puts an off-contract request into the cart.
