@@ -3,9 +3,11 @@ package server_test
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -186,8 +188,21 @@ func TestSupplierDirectoryForEveryone(t *testing.T) {
 	testkit.MustVendor(t, app.Store, "Shady Ltd", procure.VendorBlocked)
 	c := app.SignIn(t, "office@example.test")
 	r := app.Get(t, c, "/suppliers")
-	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Acme Paper") || strings.Contains(r.Body, "Shady") {
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "Acme Paper") || strings.Contains(r.Body, "Shady") || strings.Contains(r.Body, "Next page") {
 		t.Errorf("directory: %d", r.StatusCode)
+	}
+	// More than a page: 100 by name, then a link to the rest.
+	for i := 1; i <= 100; i++ {
+		testkit.MustVendor(t, app.Store, fmt.Sprintf("Supplier %03d", i), procure.VendorApproved)
+	}
+	r = app.Get(t, c, "/suppliers")
+	next := regexp.MustCompile(`<a href="(/suppliers\?[^"]+)">Next page`).FindStringSubmatch(r.Body)
+	if next == nil || !strings.Contains(r.Body, "Supplier 099") || strings.Contains(r.Body, "Supplier 100") {
+		t.Fatalf("first page of 101 suppliers: next %v", next)
+	}
+	r = app.Get(t, c, html.UnescapeString(next[1]))
+	if !strings.Contains(r.Body, "Supplier 100") || strings.Contains(r.Body, "Supplier 099") || strings.Contains(r.Body, "Next page") {
+		t.Errorf("second page: %d", r.StatusCode)
 	}
 	_ = vendor
 }

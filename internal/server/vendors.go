@@ -162,13 +162,23 @@ func (s *Server) setVendorStatus(w http.ResponseWriter, r *http.Request) error {
 // browse, by category and location.
 func (s *Server) listSuppliers(w http.ResponseWriter, r *http.Request) error {
 	q := query(r)
-	f := store.SupplierFilter{Category: q.str("category"), LocationID: q.int("location", 0), Today: s.todayDate().Time()}
+	f := store.SupplierFilter{Category: q.str("category"), LocationID: q.int("location", 0), Today: s.todayDate().Time(),
+		AfterName: q.str("after_name"), AfterID: q.int("after", 0), Limit: 100}
 	if err := q.err(); err != nil {
 		return err
 	}
 	list, err := s.Store.Suppliers(r.Context(), f)
 	if err != nil {
 		return err
+	}
+	var next string
+	if len(list) == f.Limit {
+		last := list[len(list)-1].Vendor
+		v := url.Values{"category": {f.Category}, "after": {strconv.FormatInt(last.ID, 10)}, "after_name": {last.Name}}
+		if f.LocationID != 0 {
+			v.Set("location", strconv.FormatInt(f.LocationID, 10))
+		}
+		next = "/suppliers?" + v.Encode()
 	}
 	locs, err := s.Store.Locations(r.Context(), procure.Scope{})
 	if err != nil {
@@ -179,7 +189,7 @@ func (s *Server) listSuppliers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return render(w, r, http.StatusOK, vendors.DirectoryPage(vendors.DirectoryProps{Suppliers: list, Locations: locs,
-		Categories: cats, Category: f.Category, LocationID: f.LocationID}))
+		Categories: cats, Category: f.Category, LocationID: f.LocationID, Next: next}))
 }
 
 // todayDate is the calendar day in the configured time zone.

@@ -352,4 +352,16 @@ func TestSupplierDirectory(t *testing.T) {
 	if got, _ := st.Suppliers(ctx, store.SupplierFilter{Today: today, Category: "Toner"}); len(got) != 1 || got[0].Vendor.Name != "Toner Co" {
 		t.Errorf("Toner: %+v", got)
 	}
+	// One page at a time, by name: the second page starts after the first.
+	first, _ := st.Suppliers(ctx, store.SupplierFilter{Today: today, Limit: 1})
+	if len(first) != 1 || first[0].Vendor.Name != "Paper Co" {
+		t.Fatalf("first page: %+v", first)
+	}
+	second, _ := st.Suppliers(ctx, store.SupplierFilter{Today: today, Limit: 1, AfterName: first[0].Vendor.Name, AfterID: first[0].Vendor.ID})
+	if len(second) != 1 || second[0].Vendor.Name != "Toner Co" {
+		t.Errorf("second page: %+v", second)
+	}
+	if rest, _ := st.Suppliers(ctx, store.SupplierFilter{Today: today, AfterName: second[0].Vendor.Name, AfterID: second[0].Vendor.ID}); len(rest) != 0 {
+		t.Errorf("after the last: %+v", rest)
+	}
 }

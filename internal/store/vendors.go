@@ -215,11 +215,15 @@ type SupplierFilter struct {
 	Category   string
 	LocationID int64
 	Today      time.Time
+	AfterName  string // keyset: the page starts after this vendor (name, id)
+	AfterID    int64
+	Limit      int
 }
 
 // Suppliers is the approved-supplier directory: approved vendors, with the
-// item categories and locations of their active, unexpired contracts.
-// Filtering by location keeps vendors with an active contract covering it.
+// item categories and locations of their active, unexpired contracts, one
+// keyset page by name. Filtering by location keeps vendors with an active
+// contract covering it.
 func (q queries) Suppliers(ctx context.Context, f SupplierFilter) ([]procure.Supplier, error) {
 	const sql = `
 		WITH live AS (
@@ -245,9 +249,10 @@ func (q queries) Suppliers(ctx context.Context, f SupplierFilter) ([]procure.Sup
 		  AND ($1 = '' OR $1 = ANY (v.categories) OR EXISTS (
 		        SELECT 1 FROM live l JOIN contract_prices p ON p.contract_id = l.id JOIN items i ON i.id = p.item_id
 		        WHERE l.vendor_id = v.id AND i.category = $1))
+		  AND ($4 = 0 OR (lower(v.name), v.id) > (lower($5), $4))
 		ORDER BY lower(v.name), v.id
-		LIMIT 500`
-	rows, err := q.db.Query(ctx, sql, f.Category, f.LocationID, f.Today)
+		LIMIT $6`
+	rows, err := q.db.Query(ctx, sql, f.Category, f.LocationID, f.Today, f.AfterID, f.AfterName, pageLimit(f.Limit))
 	if err != nil {
 		return nil, classify(err, "suppliers")
 	}
