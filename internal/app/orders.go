@@ -207,7 +207,10 @@ func (a *App) CancelPO(ctx context.Context, u procure.User, poID int64, reason s
 		if err != nil {
 			return err
 		}
-		if po.Status != procure.POIssued || po.Received() {
+		switch {
+		case po.Status == procure.POCancelled: // a second click, or someone else meanwhile
+			return procure.Errorf(procure.KindConflict, "%s was already cancelled; nothing changed.", po.Number)
+		case po.Status != procure.POIssued || po.Received():
 			return procure.Errorf(procure.KindConflict, "%s cannot be cancelled: it is %s.", po.Number, strings.ReplaceAll(string(po.Status), "_", " "))
 		}
 		release := map[int64]money.Amount{}

@@ -532,6 +532,12 @@ func TestApproveRejectReceiveCancel(t *testing.T) {
 	if po, _ := w.st.PurchaseOrderByID(ctx, procure.Scope{}, approved.ID); po.Status != procure.POCancelled || po.CancelReason != "Bought elsewhere" {
 		t.Errorf("cancelled PO %+v", po)
 	}
+	if err := w.a.CancelPO(ctx, w.office, approved.ID, "Twice"); procure.KindOf(err) != procure.KindConflict || !strings.Contains(procure.MessageOf(err), "was already cancelled") {
+		t.Errorf("cancelling twice: %v", err)
+	}
+	if po, _ := w.st.PurchaseOrderByID(ctx, procure.Scope{}, approved.ID); po.CancelReason != "Bought elsewhere" {
+		t.Errorf("a second cancellation changed the reason to %q", po.CancelReason)
+	}
 }
 
 func TestCancelReleasesCap(t *testing.T) {
