@@ -28,6 +28,10 @@ func (a *App) ApproveOffContract(ctx context.Context, actorID, lineID int64, in 
 			return err
 		}
 		v, err := tx.VendorByID(ctx, in.VendorID)
+		if procure.KindOf(err) == procure.KindNotFound { // the form's list has only vendors that exist
+			msg := "Choose the vendor to order from in the list."
+			return &procure.Error{Kind: procure.KindInvalid, Message: msg, Fields: map[string]string{"vendor_id": msg}}
+		}
 		if err != nil {
 			return err
 		}

@@ -440,6 +440,9 @@ func TestApproveRejectReceiveCancel(t *testing.T) {
 	if _, err := w.a.ApproveOffContract(ctx, proc.ID, pending[0].ID, procure.ApprovalInput{VendorID: blocked, UnitPrice: "300"}); procure.FieldsOf(err)["vendor_id"] == "" {
 		t.Errorf("blocked vendor: %v", err)
 	}
+	if _, err := w.a.ApproveOffContract(ctx, proc.ID, pending[0].ID, procure.ApprovalInput{VendorID: 999_999, UnitPrice: "10"}); procure.FieldsOf(err)["vendor_id"] == "" {
+		t.Errorf("a vendor that does not exist: %v", err)
+	}
 	if _, err := w.a.ApproveOffContract(ctx, proc.ID, pending[0].ID, procure.ApprovalInput{VendorID: w.bolt, UnitPrice: "1e3"}); procure.FieldsOf(err)["unit_price"] == "" {
 		t.Errorf("bad price: %v", err)
 	}
