@@ -301,6 +301,19 @@ func TestOtherLocationsRecordsAreNotFound(t *testing.T) {
 			t.Errorf("GET %s as Berlin: %d", g, r.StatusCode)
 		}
 	}
+	// A filter to correct shows the filters again with the message at the
+	// field, and no list (not one read under filters that were not applied).
+	for g, want := range map[string]string{"/pos?from=2026-13-45": "Enter the date as YYYY-MM-DD.", "/pos?from=2026-06-30&to=2026-06-01": "The last day is before the first day.",
+		"/pos?status=bogus": "Choose a status from the list."} {
+		r := s.app.Get(t, s.office, g)
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `class="field-error"`) || !strings.Contains(r.Body, want) ||
+			!strings.Contains(r.Body, `action="/pos"`) || strings.Contains(r.Body, pos[0].Number) {
+			t.Errorf("GET %s: %d, message %q shown at its field: %v", g, r.StatusCode, want, strings.Contains(r.Body, want))
+		}
+	}
+	if r := s.app.Get(t, s.office, "/pos?from=2026-06-01&to=2026-06-01"); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, pos[0].Number) {
+		t.Errorf("one day's orders: %d", r.StatusCode)
+	}
 	for g, want := range map[string]string{fmt.Sprintf("/pos?location=%d", s.muc): pos[0].Number, fmt.Sprintf("/requests?location=%d", s.muc): reqPath} {
 		if r := s.app.Get(t, s.office, g); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, want) {
 			t.Errorf("GET %s as Munich: %d, lists %s: %v", g, r.StatusCode, want, strings.Contains(r.Body, want))

@@ -120,15 +120,20 @@ func (s *Server) listPOs(w http.ResponseWriter, r *http.Request) error {
 	if f.VendorID != 0 && !slices.ContainsFunc(vendors, func(v procure.Vendor) bool { return v.ID == f.VendorID }) {
 		q.Errors.Add("vendor", "Choose a vendor from the list.")
 	}
-	if err := q.err(); err != nil {
-		return err
+	if !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
+		q.Errors.Add("to", "The last day is before the first day.")
+	}
+	p := orders.POsProps{Locations: locs, Vendors: vendors, LocationID: f.LocationID, VendorID: f.VendorID,
+		Status: f.Status, From: q.str("from"), To: q.str("to"), Category: f.Category, Contract: f.Contract}
+	if err := q.err(); err != nil { // the filters again, with what to correct, and no list
+		p.Errors, p.Message = procure.FieldsOf(err), procure.MessageOf(err)
+		return render(w, r, http.StatusUnprocessableEntity, orders.POsPage(p))
 	}
 	list, err := s.Store.PurchaseOrders(r.Context(), scope, f)
 	if err != nil {
 		return err
 	}
-	p := orders.POsProps{Orders: list, Locations: locs, Vendors: vendors, LocationID: f.LocationID, VendorID: f.VendorID,
-		Status: f.Status, From: q.str("from"), To: q.str("to"), Category: f.Category, Contract: f.Contract}
+	p.Orders = list
 	if len(list) == f.Limit {
 		v := url.Values{}
 		for k, val := range map[string]string{"location": q.str("location"), "vendor": q.str("vendor"), "status": f.Status, "from": p.From, "to": p.To,
