@@ -127,7 +127,11 @@ func TestOwnerManagesLocationsAndReadsAudit(t *testing.T) {
 	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "location.create") || !strings.Contains(r.Body, "Munich") {
 		t.Errorf("audit page: %d", r.StatusCode)
 	}
-	if r := app.Get(t, c, "/admin/audit?entity_id=abc"); r.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("bad filter: %d", r.StatusCode)
+	// A filter typed wrong: the page says which value and why, and links
+	// to itself without them (the value is shown escaped).
+	r = app.Get(t, c, "/admin/audit?entity_id=%3Cb%3Eabc&entity=location")
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "<strong>entity id</strong> <code>&lt;b&gt;abc</code>: Enter a whole number.") ||
+		!strings.Contains(r.Body, `<a href="/admin/audit">Show the page without them</a>`) {
+		t.Errorf("bad filter: %d %s", r.StatusCode, r.Body)
 	}
 }

@@ -76,6 +76,20 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			return
 		}
 	}
+	// A page refusing values from its own address (its filters) says which
+	// ones and links to itself without them; "the highlighted field" of
+	// the message would point at nothing.
+	if fields := procure.FieldsOf(err); r.Method == http.MethodGet && kind == procure.KindInvalid && len(fields) > 0 {
+		q := r.URL.Query()
+		errs := make([]layout.QueryError, 0, len(fields))
+		for name, m := range fields {
+			errs = append(errs, layout.QueryError{Name: name, Value: q.Get(name), Message: m})
+		}
+		layout.SortQueryErrors(errs)
+		if rerr := render(w, r, status, layout.QueryErrorPage(errs, r.URL.Path)); rerr == nil {
+			return
+		}
+	}
 	if rerr := render(w, r, status, layout.ErrorPage(status, msg)); rerr != nil {
 		http.Error(w, msg, status)
 	}
