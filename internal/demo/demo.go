@@ -36,10 +36,10 @@ var Users = []struct {
 
 // Locations are the demo sites: three in EUR, one in GBP.
 var Locations = []procure.LocationInput{
-	{Code: "MUC", Name: "Munich HQ", Currency: "EUR", Active: true},
-	{Code: "BER", Name: "Berlin Office", Currency: "EUR", Active: true},
-	{Code: "HAM", Name: "Hamburg North", Currency: "EUR", Active: true},
-	{Code: "LON", Name: "London Office", Currency: "GBP", Active: true},
+	{Code: "MUC", Name: "Munich HQ", Currency: "EUR", Active: true, Address: "Goods receiving, Leopoldstraße 120\n80802 München\nGermany"},
+	{Code: "BER", Name: "Berlin Office", Currency: "EUR", Active: true, Address: "Reception, Friedrichstraße 68\n10117 Berlin\nGermany"},
+	{Code: "HAM", Name: "Hamburg North", Currency: "EUR", Active: true, Address: "Warehouse gate 2, Am Sandtorkai 40\n20457 Hamburg\nGermany"},
+	{Code: "LON", Name: "London Office", Currency: "GBP", Active: true, Address: "Post room, 30 Finsbury Square\nLondon EC2A 1AG\nUnited Kingdom"},
 }
 
 // Seed creates the demo organisation unless it exists. Contract dates are

@@ -17,6 +17,7 @@ type Location struct {
 	Currency money.Currency
 	Active   bool
 	Version  int64
+	Address  string // where deliveries go, printed on its POs
 }
 
 // LocationInput is what the owner's location form submits.
@@ -24,6 +25,7 @@ type LocationInput struct {
 	Code     string
 	Name     string
 	Currency string
+	Address  string
 	Active   bool
 	Version  int64
 }
@@ -42,6 +44,9 @@ func (in LocationInput) Validate() (money.Currency, FieldErrors) {
 	cur, err := money.ParseCurrency(in.Currency)
 	if err != nil {
 		fe.Add("currency", "Choose an ISO 4217 currency, like EUR or USD.")
+	}
+	if utf8.RuneCountInString(in.Address) > 500 {
+		fe.Add("address", "Enter an address of at most 500 characters.")
 	}
 	return cur, fe
 }

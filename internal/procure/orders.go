@@ -139,7 +139,11 @@ type PurchaseOrder struct {
 	IssuedAt     *time.Time
 	RequestedBy  string
 	CancelReason string
-	Lines        []POLine
+	// where the vendor delivers and where the vendor is, as printed on
+	// the order ("" when not recorded)
+	LocationAddress string
+	VendorAddress   string
+	Lines           []POLine
 }
 
 // CycleTime is submit → issue, or ok=false while not issued.

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/procure-app/procure/internal/procure"
 	"github.com/procure-app/procure/internal/store"
@@ -195,7 +196,7 @@ func (s *Server) renderLocations(w http.ResponseWriter, r *http.Request, status 
 
 func parseLocationForm(f *form) procure.LocationInput {
 	return procure.LocationInput{
-		Code: f.str("code"), Name: f.str("name"), Currency: f.str("currency"),
+		Code: f.str("code"), Name: f.str("name"), Currency: f.str("currency"), Address: strings.TrimSpace(strings.ReplaceAll(f.str("address"), "\r\n", "\n")),
 		Active: f.bool("active"), Version: f.int("version", 0),
 	}
 }
@@ -230,7 +231,7 @@ func (s *Server) editLocationForm(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	in := procure.LocationInput{Code: l.Code, Name: l.Name, Currency: l.Currency.Code(), Active: l.Active, Version: l.Version}
+	in := procure.LocationInput{Code: l.Code, Name: l.Name, Currency: l.Currency.Code(), Address: l.Address, Active: l.Active, Version: l.Version}
 	return render(w, r, http.StatusOK, admin.LocationPage(admin.LocationFormProps{ID: id, Input: in}))
 }
 

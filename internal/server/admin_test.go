@@ -115,9 +115,18 @@ func TestOwnerManagesLocationsAndReadsAudit(t *testing.T) {
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "capital letters") || !strings.Contains(r.Body, "ISO 4217") {
 		t.Fatalf("bad location: %d", r.StatusCode)
 	}
-	r = app.PostForm(t, c, "/admin/locations", url.Values{"code": {"MUC"}, "name": {"Munich"}, "currency": {"EUR"}, "active": {"on"}})
+	r = app.PostForm(t, c, "/admin/locations", url.Values{"code": {"MUC"}, "name": {"Munich"}, "currency": {"EUR"}, "active": {"on"},
+		"address": {strings.Repeat("x", 501)}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "at most 500 characters") {
+		t.Fatalf("a 501-character address: %d", r.StatusCode)
+	}
+	r = app.PostForm(t, c, "/admin/locations", url.Values{"code": {"MUC"}, "name": {"Munich"}, "currency": {"EUR"}, "active": {"on"},
+		"address": {" Leopoldstraße 120\r\n80802 München "}})
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create location: %d %s", r.StatusCode, r.Body)
+	}
+	if locs, _ := app.Store.Locations(t.Context(), procure.Scope{}); len(locs) != 1 || locs[0].Address != "Leopoldstraße 120\n80802 München" {
+		t.Errorf("locations after create: %+v", locs)
 	}
 	r = app.PostForm(t, c, "/admin/locations", url.Values{"code": {"MUC"}, "name": {"Again"}, "currency": {"EUR"}})
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "already uses this code") {

@@ -542,6 +542,19 @@ func TestCancelledPOSaysDoNotDeliver(t *testing.T) {
 	if r := s.app.Get(t, s.office, poPath+"/print"); strings.Contains(r.Body, "do not deliver") || !strings.Contains(r.Body, poPath+"/pdf") {
 		t.Errorf("the issued PO's printable view: warning shown or no PDF link")
 	}
+	// The location's delivery address, once recorded, is on the order.
+	loc, _ := s.app.Store.LocationByID(t.Context(), procure.Scope{}, s.muc)
+	if err := s.app.Store.UpdateLocation(t.Context(), 0, s.muc, procure.LocationInput{Code: loc.Code, Name: loc.Name, Currency: "EUR", Active: true,
+		Version: loc.Version, Address: "Goods receiving, Leopoldstraße 120\n80802 München"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{poPath, poPath + "/print"} {
+		if r := s.app.Get(t, s.office, path); !strings.Contains(r.Body, `<dd class="prewrap">MUC office (MUC)
+Goods receiving, Leopoldstraße 120
+80802 München</dd>`) {
+			t.Errorf("%s does not show the delivery address", path)
+		}
+	}
 	if r := s.app.PostForm(t, s.office, poPath+"/cancel", url.Values{"reason": {"Ordered twice by mistake."}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel: %d", r.StatusCode)
 	}

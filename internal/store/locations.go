@@ -10,13 +10,13 @@ import (
 	"github.com/procure-app/procure/internal/procure"
 )
 
-const locationColumns = `l.id, l.code, l.name, l.currency, l.active, l.version`
+const locationColumns = `l.id, l.code, l.name, l.currency, l.active, l.version, l.address`
 
 // scanLocation scans locationColumns, then extra for any columns after them.
 func scanLocation(row pgx.Row, extra ...any) (procure.Location, error) {
 	var l procure.Location
 	var cur string
-	if err := row.Scan(append([]any{&l.ID, &l.Code, &l.Name, &cur, &l.Active, &l.Version}, extra...)...); err != nil {
+	if err := row.Scan(append([]any{&l.ID, &l.Code, &l.Name, &cur, &l.Active, &l.Version, &l.Address}, extra...)...); err != nil {
 		return procure.Location{}, err
 	}
 	c, err := money.ParseCurrency(cur)
@@ -81,13 +81,13 @@ func (s *Store) CreateLocation(ctx context.Context, actorID int64, in procure.Lo
 	}
 	var id int64
 	err := s.InTx(ctx, func(tx *Tx) error {
-		err := tx.db.QueryRow(ctx, `INSERT INTO locations (code, name, currency, active) VALUES ($1, $2, $3, $4) RETURNING id`,
-			in.Code, in.Name, cur.Code(), in.Active).Scan(&id)
+		err := tx.db.QueryRow(ctx, `INSERT INTO locations (code, name, currency, active, address) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			in.Code, in.Name, cur.Code(), in.Active, in.Address).Scan(&id)
 		if err != nil {
 			return classify(err, "create location")
 		}
 		return tx.Audit(ctx, procure.AuditEvent{ActorID: actorID, Action: "location.create", Entity: "location", EntityID: id,
-			After: map[string]any{"code": in.Code, "name": in.Name, "currency": cur.Code(), "active": in.Active}})
+			After: map[string]any{"code": in.Code, "name": in.Name, "currency": cur.Code(), "active": in.Active, "address": in.Address}})
 	})
 	return id, err
 }
@@ -116,13 +116,13 @@ func (s *Store) UpdateLocation(ctx context.Context, actorID, id int64, in procur
 			}
 		}
 		if _, err := tx.db.Exec(ctx, `
-			UPDATE locations SET code = $2, name = $3, currency = $4, active = $5, version = version + 1
-			WHERE id = $1`, id, in.Code, in.Name, cur.Code(), in.Active); err != nil {
+			UPDATE locations SET code = $2, name = $3, currency = $4, active = $5, address = $6, version = version + 1
+			WHERE id = $1`, id, in.Code, in.Name, cur.Code(), in.Active, in.Address); err != nil {
 			return classify(err, "update location")
 		}
 		return tx.Audit(ctx, procure.AuditEvent{ActorID: actorID, Action: "location.update", Entity: "location", EntityID: id,
-			Before: map[string]any{"code": before.Code, "name": before.Name, "currency": before.Currency.Code(), "active": before.Active},
-			After:  map[string]any{"code": in.Code, "name": in.Name, "currency": cur.Code(), "active": in.Active}})
+			Before: map[string]any{"code": before.Code, "name": before.Name, "currency": before.Currency.Code(), "active": before.Active, "address": before.Address},
+			After:  map[string]any{"code": in.Code, "name": in.Name, "currency": cur.Code(), "active": in.Active, "address": in.Address}})
 	})
 }
 

@@ -16,7 +16,7 @@ import (
 
 const poColumns = `
 	po.id, po.number, po.request_id, po.location_id, l.name, l.code, po.vendor_id, v.name, v.email, po.currency, po.status,
-	po.total::text, po.off_contract, po.submitted_at, po.issued_at, COALESCE(u.name, ''), po.cancel_reason`
+	po.total::text, po.off_contract, po.submitted_at, po.issued_at, COALESCE(u.name, ''), po.cancel_reason, l.address, v.address`
 
 const poFrom = `
 	FROM purchase_orders po
@@ -30,7 +30,7 @@ func scanPO(row pgx.Row) (procure.PurchaseOrder, error) {
 	var cur, status, total string
 	if err := row.Scan(&po.ID, &po.Number, &po.RequestID, &po.LocationID, &po.LocationName, &po.LocationCode, &po.VendorID,
 		&po.VendorName, &po.VendorEmail, &cur, &status, &total, &po.OffContract, &po.SubmittedAt, &po.IssuedAt,
-		&po.RequestedBy, &po.CancelReason); err != nil {
+		&po.RequestedBy, &po.CancelReason, &po.LocationAddress, &po.VendorAddress); err != nil {
 		return procure.PurchaseOrder{}, err
 	}
 	po.Status = procure.POStatus(status)

@@ -187,6 +187,7 @@ var constraintErrors = map[string]struct {
 	"locations_code_key":            {procure.KindInvalid, "code", "Another location already uses this code."},
 	"users_email_lower":             {procure.KindInvalid, "email", "Enter a valid email address."},
 	"locations_name_length":         {procure.KindInvalid, "name", "Enter a name of at most 120 characters."},
+	"locations_address_length":      {procure.KindInvalid, "address", "Enter an address of at most 500 characters."},
 	"vendors_name_key":              {procure.KindInvalid, "name", "A vendor with this name already exists."},
 	"items_sku_key":                 {procure.KindInvalid, "sku", "Another item already has this SKU."},
 	"contracts_number_key":          {procure.KindInvalid, "number", "This contract number is already used."},

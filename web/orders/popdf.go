@@ -31,6 +31,32 @@ func PaymentTerms(po procure.PurchaseOrder) string {
 	return strings.Join(terms, "; ")
 }
 
+// DeliverTo is where the order goes, as printed on it: the location with
+// its code, then its delivery address when one is recorded.
+func DeliverTo(po procure.PurchaseOrder) string {
+	return joinLines(po.LocationName+" ("+po.LocationCode+")", po.LocationAddress)
+}
+
+// Addressee is whom the order is for, as printed on it: the vendor, its
+// address when one is recorded, and its email.
+func Addressee(po procure.PurchaseOrder) string {
+	return joinLines(po.VendorName, po.VendorAddress, po.VendorEmail)
+}
+
+// joinLines joins the non-empty parts, one per line, each part's own line
+// breaks kept (without blank lines or trailing spaces).
+func joinLines(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		for l := range strings.Lines(strings.ReplaceAll(p, "\r\n", "\n")) {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
 // VendorNote is the PO's closing line to the vendor: where its prices come
 // from and what to quote on the invoice.
 func VendorNote(po procure.PurchaseOrder) string {
@@ -107,8 +133,8 @@ func WritePOPDF(w io.Writer, po procure.PurchaseOrder) error {
 
 	// Two columns of facts, as on the printable view.
 	facts := [][2][2]string{
-		{{"To", po.VendorName + "\n" + po.VendorEmail}, {"Date", issued(po)}},
-		{{"Deliver to", po.LocationName + " (" + po.LocationCode + ")"}, {"Payment terms", PaymentTerms(po)}},
+		{{"To", Addressee(po)}, {"Date", issued(po)}},
+		{{"Deliver to", DeliverTo(po)}, {"Payment terms", PaymentTerms(po)}},
 		{{"", ""}, {"Currency", po.Currency.Code()}},
 	}
 	half := pdfWidth / 2

@@ -54,6 +54,7 @@ func testPO(t *testing.T, lines int) procure.PurchaseOrder {
 	issued := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	po := procure.PurchaseOrder{ID: 7, Number: "PO-2026-000123", LocationName: "Łódź Office", LocationCode: "LDZ",
 		VendorName: "Papyrus Office Supplies", VendorEmail: "orders@papyrus.example", Currency: eur,
+		LocationAddress: "Goods receiving, ul. Piotrkowska 12\n90-001 Łódź", VendorAddress: "Papierweg 3, 10115 Berlin",
 		Status: procure.POIssued, SubmittedAt: issued, IssuedAt: &issued}
 	total := money.Zero(eur)
 	for i := 1; i <= lines; i++ {
@@ -78,6 +79,25 @@ func testPO(t *testing.T, lines int) procure.PurchaseOrder {
 	return po
 }
 
+func TestDeliverToAndAddressee(t *testing.T) {
+	for _, tt := range []struct {
+		address, want string
+	}{
+		{"", "Munich HQ (MUC)"},
+		{"Leopoldstraße 120\n80802 München", "Munich HQ (MUC)\nLeopoldstraße 120\n80802 München"},
+		{"  Leopoldstraße 120 \r\n\r\n 80802 München\n", "Munich HQ (MUC)\nLeopoldstraße 120\n80802 München"}, // typed in a textarea
+	} {
+		po := procure.PurchaseOrder{LocationName: "Munich HQ", LocationCode: "MUC", LocationAddress: tt.address}
+		if got := orders.DeliverTo(po); got != tt.want {
+			t.Errorf("DeliverTo with address %q = %q, want %q", tt.address, got, tt.want)
+		}
+	}
+	po := procure.PurchaseOrder{VendorName: "Papyrus", VendorEmail: "orders@papyrus.example"}
+	if got, want := orders.Addressee(po), "Papyrus\norders@papyrus.example"; got != want {
+		t.Errorf("Addressee without an address = %q, want %q", got, want)
+	}
+}
+
 func TestWritePOPDF(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
@@ -89,7 +109,7 @@ func TestWritePOPDF(t *testing.T) {
 	}
 	text := pdfText(t, buf.Bytes())
 	for _, want := range []string{"Purchase order PO-2026-000123", "Papyrus Office Supplies", "orders@papyrus.example",
-		"Łódź Office (LDZ)", "2026-11-20", "net 30 days (contract C-2026-001); net 45 days (contract C-2026-009)",
+		"Łódź Office (LDZ)", "ul. Piotrkowska 12", "90-001 Łódź", "Papierweg 3, 10115 Berlin", "2026-11-20", "net 30 days (contract C-2026-001); net 45 days (contract C-2026-009)",
 		"V-001", "V-002", "C-2026-009", "12 each", "0.725", "8.70", "Total EUR", "17.40", "„extra weiß“",
 		"Prices as agreed in the contracts named on the lines. Please quote PO-2026-000123 on your invoice.", "PO-2026-000123 · page 1 of 1"} {
 		if !strings.Contains(text, want) {
