@@ -3,7 +3,9 @@ package server
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -82,10 +84,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if fields := procure.FieldsOf(err); r.Method == http.MethodGet && kind == procure.KindInvalid && len(fields) > 0 {
 		q := r.URL.Query()
 		errs := make([]layout.QueryError, 0, len(fields))
-		for name, m := range fields {
-			errs = append(errs, layout.QueryError{Name: name, Value: q.Get(name), Message: m})
+		for _, name := range slices.Sorted(maps.Keys(fields)) {
+			errs = append(errs, layout.QueryError{Name: name, Value: q.Get(name), Message: fields[name]})
 		}
-		layout.SortQueryErrors(errs)
 		if rerr := render(w, r, status, layout.QueryErrorPage(errs, r.URL.Path)); rerr == nil {
 			return
 		}
