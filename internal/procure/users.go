@@ -36,6 +36,22 @@ func (r Role) Label() string {
 	return string(r)
 }
 
+// People names those who have the role, as in "this page is for office
+// admins".
+func (r Role) People() string {
+	switch r {
+	case RoleOrderer:
+		return "office admins"
+	case RoleProcurement:
+		return "procurement"
+	case RoleFinance:
+		return "finance"
+	case RoleOwner:
+		return "owners"
+	}
+	return string(r)
+}
+
 // Valid reports whether r is one of the known roles.
 func (r Role) Valid() bool { return slices.Contains(AllRoles, r) }
 

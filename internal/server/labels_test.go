@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,12 +20,14 @@ import (
 	"github.com/procure-app/procure/internal/webtest"
 )
 
-// TestEveryFormFieldHasALabel walks the pages each demo role reaches from
-// its home page and the records they list, and checks that every form
-// field a person fills in (input, select, textarea) has a label: a <label
-// for> naming its id, a <label> around it, or an aria-label. A screen
-// reader announces nothing useful for a field without one.
-func TestEveryFormFieldHasALabel(t *testing.T) {
+// TestDemoPagesLabelledAndLinked walks the pages each demo role reaches
+// from its home page and the records they list, and checks that every
+// form field a person fills in (input, select, textarea) has a label (a
+// <label for> naming its id, a <label> around it, or an aria-label: a
+// screen reader announces nothing useful for a field without one), and
+// that no link shown to a person leads to "not found", "not allowed" or
+// a server error.
+func TestDemoPagesLabelledAndLinked(t *testing.T) {
 	t.Parallel()
 	app := webtest.Start(t)
 	hasher, _ := testkit.Hasher(t)
@@ -32,6 +35,7 @@ func TestEveryFormFieldHasALabel(t *testing.T) {
 		t.Fatal(err)
 	}
 	pages := 0
+	linkedFrom := map[string]map[string]link{} // href → who saw it → where (the first page, or one where the app put it)
 	for _, email := range []string{"office@demo.test", "procurement@demo.test", "finance@demo.test", "owner@demo.test"} {
 		c := app.Client(t)
 		if r := app.PostForm(t, c, "/login", url.Values{"email": {email}, "password": {demo.Password}}); r.StatusCode != http.StatusSeeOther {
@@ -61,10 +65,30 @@ func TestEveryFormFieldHasALabel(t *testing.T) {
 				t.Errorf("%s as %s: %s has no label", path, email, f)
 			}
 			perList := map[string]int{}
-			for _, href := range links(doc) {
+			for _, l := range links(doc) {
+				href := l.href
+				if u, err := url.Parse(href); err == nil && u.Host == "" && strings.HasPrefix(u.Path, "/") {
+					if linkedFrom[href] == nil {
+						linkedFrom[href] = map[string]link{}
+					}
+					if prev, ok := linkedFrom[href][email]; !ok || prev.authored && !l.authored {
+						linkedFrom[href][email] = link{href: path, authored: l.authored}
+					}
+				}
 				if kind := linkKind(href); kind != "" && perList[kind] < 2 && !seen[href] {
 					perList[kind]++
 					queue = append(queue, href)
+				}
+			}
+		}
+		// Every link on those pages leads somewhere for the person shown it;
+		// one in text people wrote (a help page) may lead to a page for
+		// another role, which then says whose it is.
+		for href, from := range linkedFrom {
+			if on, ok := from[email]; ok {
+				r := app.Get(t, c, href)
+				if r.StatusCode == http.StatusNotFound || r.StatusCode >= 500 || r.StatusCode == http.StatusForbidden && !on.authored {
+					t.Errorf("%s as %s links to %s: %d", on.href, email, href, r.StatusCode)
 				}
 			}
 		}
@@ -113,16 +137,42 @@ func linkKind(href string) string {
 
 var recordID = regexp.MustCompile(`/\d+`)
 
-func links(n *html.Node) []string {
-	var out []string
+// link is an <a href> on a page; authored when it is in text people wrote
+// (a help page's Markdown), which may point at pages for other roles.
+type link struct {
+	href     string
+	authored bool
+}
+
+func links(n *html.Node) []link {
+	var out []link
 	for d := range n.Descendants() {
 		if d.Type == html.ElementNode && d.Data == "a" {
 			if href := attr(d, "href"); href != "" {
-				out = append(out, href)
+				out = append(out, link{href: href, authored: inside(d, "div", "markdown")})
 			}
 		}
 	}
 	return out
+}
+
+func insideTag(n *html.Node, tag string) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.Data == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// inside reports whether n is within an element tag of class class.
+func inside(n *html.Node, tag, class string) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.Data == tag && slices.Contains(strings.Fields(attr(p, "class")), class) {
+			return true
+		}
+	}
+	return false
 }
 
 // unlabelled describes the fields in doc a person fills in that have no
@@ -143,7 +193,7 @@ func unlabelled(doc *html.Node) []string {
 		case "hidden", "submit", "button", "reset", "image":
 			continue
 		}
-		if labelled[attr(d, "id")] && attr(d, "id") != "" || attr(d, "aria-label") != "" || attr(d, "aria-labelledby") != "" || insideLabel(d) {
+		if labelled[attr(d, "id")] && attr(d, "id") != "" || attr(d, "aria-label") != "" || attr(d, "aria-labelledby") != "" || insideTag(d, "label") {
 			continue
 		}
 		out = append(out, fmt.Sprintf("<%s name=%q id=%q>", d.Data, attr(d, "name"), attr(d, "id")))
@@ -151,14 +201,6 @@ func unlabelled(doc *html.Node) []string {
 	return out
 }
 
-func insideLabel(n *html.Node) bool {
-	for p := n.Parent; p != nil; p = p.Parent {
-		if p.Type == html.ElementNode && p.Data == "label" {
-			return true
-		}
-	}
-	return false
-}
 
 func attr(n *html.Node, name string) string {
 	for _, a := range n.Attr {

@@ -268,9 +268,9 @@ func (s *Server) requireSignIn(next http.Handler) http.Handler {
 func (s *Server) requireRole(roles ...procure.Role) func(http.Handler) http.Handler {
 	var names []string
 	for _, r := range roles {
-		names = append(names, r.Label())
+		names = append(names, r.People())
 	}
-	msg := "This page is for " + strings.Join(names, " or ") + "."
+	msg := "This page is for " + strings.Join(names, " or ") + ". An owner can give you the role if you need it."
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			u := currentUser(r)

@@ -337,7 +337,7 @@ func TestOtherLocationsRecordsAreNotFound(t *testing.T) {
 			t.Errorf("finance GET %s: %d", p, r.StatusCode)
 		}
 	}
-	if r := s.app.Get(t, s.office, "/approvals"); r.StatusCode != http.StatusForbidden {
+	if r := s.app.Get(t, s.office, "/approvals"); r.StatusCode != http.StatusForbidden || !strings.Contains(r.Body, "This page is for procurement or owners.") {
 		t.Errorf("office admin on approvals: %d", r.StatusCode)
 	}
 }
