@@ -201,7 +201,6 @@ func unlabelled(doc *html.Node) []string {
 	return out
 }
 
-
 func attr(n *html.Node, name string) string {
 	for _, a := range n.Attr {
 		if a.Key == name {
