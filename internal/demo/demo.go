@@ -51,6 +51,14 @@ func Seed(ctx context.Context, st *store.Store, hasher *auth.Hasher, log *slog.L
 	} else if procure.KindOf(err) != procure.KindNotFound {
 		return err
 	}
+	org, err := st.Organisation(ctx)
+	if err != nil {
+		return err
+	}
+	if err := st.UpdateOrganisation(ctx, 0, procure.OrganisationInput{Name: "Procure Demo GmbH",
+		Address: "Leopoldstraße 120, 80802 München, Germany\nVAT DE123456789", Version: org.Version}); err != nil {
+		return fmt.Errorf("demo: organisation: %w", err)
+	}
 	codes := map[string]int64{}
 	for _, l := range Locations {
 		id, err := st.CreateLocation(ctx, 0, l)

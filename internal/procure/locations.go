@@ -50,3 +50,29 @@ func (in LocationInput) Validate() (money.Currency, FieldErrors) {
 	}
 	return cur, fe
 }
+
+// Organisation is the buyer printed on every PO.
+type Organisation struct {
+	Name    string
+	Address string
+	Version int64
+}
+
+// OrganisationInput is what the owner's organisation form submits.
+type OrganisationInput struct {
+	Name    string
+	Address string
+	Version int64
+}
+
+// Validate checks the organisation form.
+func (in OrganisationInput) Validate() FieldErrors {
+	fe := FieldErrors{}
+	if n := utf8.RuneCountInString(in.Name); n == 0 || n > 200 {
+		fe.Add("org_name", "Enter the organisation's name (at most 200 characters).")
+	}
+	if utf8.RuneCountInString(in.Address) > 500 {
+		fe.Add("org_address", "Enter an address of at most 500 characters.")
+	}
+	return fe
+}

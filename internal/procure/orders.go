@@ -139,8 +139,10 @@ type PurchaseOrder struct {
 	IssuedAt     *time.Time
 	RequestedBy  string
 	CancelReason string
-	// where the vendor delivers and where the vendor is, as printed on
-	// the order ("" when not recorded)
+	// who orders, where the vendor delivers and where the vendor is, as
+	// printed on the order ("" when not recorded)
+	BuyerName       string
+	BuyerAddress    string
 	LocationAddress string
 	VendorAddress   string
 	Lines           []POLine

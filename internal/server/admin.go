@@ -183,20 +183,57 @@ func (s *Server) endSessions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listLocations(w http.ResponseWriter, r *http.Request) error {
-	return s.renderLocations(w, r, http.StatusOK, admin.LocationFormProps{Input: procure.LocationInput{Active: true}})
+	return s.renderLocations(w, r, http.StatusOK, admin.LocationFormProps{Input: procure.LocationInput{Active: true}}, nil)
 }
 
-func (s *Server) renderLocations(w http.ResponseWriter, r *http.Request, status int, form admin.LocationFormProps) error {
+// renderLocations shows the locations with the new-location form, and the
+// organisation's form: as stored, or as typed when org is not nil.
+func (s *Server) renderLocations(w http.ResponseWriter, r *http.Request, status int, form admin.LocationFormProps, org *admin.OrganisationFormProps) error {
 	locs, err := s.Store.Locations(r.Context(), procure.Scope{})
 	if err != nil {
 		return err
 	}
-	return render(w, r, status, admin.LocationsPage(admin.LocationsProps{Locations: locs, Form: form}))
+	p := admin.LocationsProps{Locations: locs, Form: form}
+	if org != nil {
+		p.Org = *org
+	} else {
+		o, err := s.Store.Organisation(r.Context())
+		if err != nil {
+			return err
+		}
+		p.Org.Input = procure.OrganisationInput{Name: o.Name, Address: o.Address, Version: o.Version}
+	}
+	return render(w, r, status, admin.LocationsPage(p))
+}
+
+// multiline is a textarea's text with the browser's CRLF line ends as LF,
+// trimmed.
+func multiline(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
+
+func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseForm(r)
+	if err != nil {
+		return err
+	}
+	in := procure.OrganisationInput{Name: strings.TrimSpace(f.str("org_name")), Address: multiline(f.str("org_address")), Version: f.int("version", 0)}
+	if err = f.err(); err == nil {
+		err = s.Store.UpdateOrganisation(r.Context(), currentUser(r).ID, in)
+	}
+	if status, ok := formStatus(err); ok {
+		return s.renderLocations(w, r, status, admin.LocationFormProps{Input: procure.LocationInput{Active: true}},
+			&admin.OrganisationFormProps{Input: in, Errors: procure.FieldsOf(err), Message: procure.MessageOf(err)})
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "ok", "Organisation saved; purchase orders show it as the buyer.")
+	redirect(w, r, "/admin/locations")
+	return nil
 }
 
 func parseLocationForm(f *form) procure.LocationInput {
 	return procure.LocationInput{
-		Code: f.str("code"), Name: f.str("name"), Currency: f.str("currency"), Address: strings.TrimSpace(strings.ReplaceAll(f.str("address"), "\r\n", "\n")),
+		Code: f.str("code"), Name: f.str("name"), Currency: f.str("currency"), Address: multiline(f.str("address")),
 		Active: f.bool("active"), Version: f.int("version", 0),
 	}
 }
@@ -208,11 +245,11 @@ func (s *Server) createLocation(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := parseLocationForm(f)
 	if err := f.err(); err != nil {
-		return s.renderLocations(w, r, http.StatusUnprocessableEntity, admin.LocationFormProps{Input: in, Errors: f.Errors, Message: procure.MessageOf(err)})
+		return s.renderLocations(w, r, http.StatusUnprocessableEntity, admin.LocationFormProps{Input: in, Errors: f.Errors, Message: procure.MessageOf(err)}, nil)
 	}
 	_, err = s.Store.CreateLocation(r.Context(), currentUser(r).ID, in)
 	if procure.KindOf(err) == procure.KindInvalid {
-		return s.renderLocations(w, r, http.StatusUnprocessableEntity, admin.LocationFormProps{Input: in, Errors: procure.FieldsOf(err), Message: procure.MessageOf(err)})
+		return s.renderLocations(w, r, http.StatusUnprocessableEntity, admin.LocationFormProps{Input: in, Errors: procure.FieldsOf(err), Message: procure.MessageOf(err)}, nil)
 	}
 	if err != nil {
 		return err
@@ -261,7 +298,7 @@ func (s *Server) updateLocation(w http.ResponseWriter, r *http.Request) error {
 }
 
 // auditEntities are the record types the audit filter offers.
-var auditEntities = []string{"user", "location", "vendor", "item", "contract", "purchase_request", "purchase_order", "invoice"}
+var auditEntities = []string{"user", "location", "organisation", "vendor", "item", "contract", "purchase_request", "purchase_order", "invoice"}
 
 func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 	q := query(r)

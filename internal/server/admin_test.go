@@ -132,6 +132,25 @@ func TestOwnerManagesLocationsAndReadsAudit(t *testing.T) {
 	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "already uses this code") {
 		t.Errorf("duplicate code: %d", r.StatusCode)
 	}
+	// The organisation printed on POs as the buyer.
+	r = app.PostForm(t, c, "/admin/organisation", url.Values{"org_name": {" "}, "org_address": {"x"}, "version": {"1"}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Enter the organisation&#39;s name") {
+		t.Errorf("organisation without a name: %d", r.StatusCode)
+	}
+	r = app.PostForm(t, c, "/admin/organisation", url.Values{"org_name": {"Acme Holding AG"}, "org_address": {"Hauptstraße 1\r\nBerlin"}, "version": {"1"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("organisation: %d %s", r.StatusCode, r.Body)
+	}
+	if o, _ := app.Store.Organisation(t.Context()); o.Name != "Acme Holding AG" || o.Address != "Hauptstraße 1\nBerlin" || o.Version != 2 {
+		t.Errorf("organisation after saving: %+v", o)
+	}
+	r = app.PostForm(t, c, "/admin/organisation", url.Values{"org_name": {"Stale"}, "version": {"1"}})
+	if r.StatusCode != http.StatusConflict || !strings.Contains(r.Body, "changed by someone else") {
+		t.Errorf("organisation from a stale form: %d", r.StatusCode)
+	}
+	if r := app.Get(t, c, "/admin/audit?entity=organisation"); !strings.Contains(r.Body, "organisation.update") || !strings.Contains(r.Body, "Acme Holding AG") {
+		t.Errorf("the organisation's change is not in the audit log")
+	}
 	r = app.Get(t, c, "/admin/audit?entity=location")
 	if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, "location.create") || !strings.Contains(r.Body, "Munich") {
 		t.Errorf("audit page: %d", r.StatusCode)

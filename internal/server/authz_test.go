@@ -172,6 +172,7 @@ func foundationRoutes(userID, locationID int64) []route {
 		{"POST", "/admin/locations", owner},
 		{"GET", fmt.Sprintf("/admin/locations/%d", locationID), owner},
 		{"POST", fmt.Sprintf("/admin/locations/%d", locationID), owner},
+		{"POST", "/admin/organisation", owner},
 		{"GET", "/admin/audit", owner},
 	}
 }

@@ -548,6 +548,16 @@ func TestCancelledPOSaysDoNotDeliver(t *testing.T) {
 		Version: loc.Version, Address: "Goods receiving, Leopoldstraße 120\n80802 München"}); err != nil {
 		t.Fatal(err)
 	}
+	if r := s.app.Get(t, s.office, poPath+"/print"); strings.Contains(r.Body, "<dt>From</dt>") {
+		t.Errorf("the printable view shows a buyer though none is recorded")
+	}
+	org, _ := s.app.Store.Organisation(t.Context())
+	if err := s.app.Store.UpdateOrganisation(t.Context(), 0, procure.OrganisationInput{Name: "Acme Holding AG", Address: "Hauptstraße 1", Version: org.Version}); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.app.Get(t, s.office, poPath+"/print"); !strings.Contains(r.Body, "<dt>From</dt><dd class=\"prewrap\">Acme Holding AG\nHauptstraße 1</dd>") {
+		t.Errorf("the printable view does not show the buyer")
+	}
 	for _, path := range []string{poPath, poPath + "/print"} {
 		if r := s.app.Get(t, s.office, path); !strings.Contains(r.Body, `<dd class="prewrap">MUC office (MUC)
 Goods receiving, Leopoldstraße 120

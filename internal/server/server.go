@@ -315,6 +315,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 			r.Post("/locations", s.handle(s.createLocation))
 			r.Get("/locations/{locationID}", s.handle(s.editLocationForm))
 			r.Post("/locations/{locationID}", s.handle(s.updateLocation))
+			r.Post("/organisation", s.handle(s.updateOrganisation))
 			r.Get("/audit", s.handle(s.listAudit))
 		})
 	})

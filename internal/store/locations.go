@@ -150,3 +150,33 @@ func (tx *Tx) checkCurrencyChange(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// Organisation is the buyer printed on every PO.
+func (q queries) Organisation(ctx context.Context) (procure.Organisation, error) {
+	var o procure.Organisation
+	err := q.db.QueryRow(ctx, `SELECT name, address, version FROM organisation`).Scan(&o.Name, &o.Address, &o.Version)
+	return o, classify(err, "organisation")
+}
+
+// UpdateOrganisation changes the organisation's name and address unless
+// they changed since in.Version was read, audited.
+func (s *Store) UpdateOrganisation(ctx context.Context, actorID int64, in procure.OrganisationInput) error {
+	if err := in.Validate().Err(); err != nil {
+		return err
+	}
+	return s.InTx(ctx, func(tx *Tx) error {
+		var before procure.Organisation
+		if err := tx.db.QueryRow(ctx, `SELECT name, address, version FROM organisation FOR UPDATE`).Scan(&before.Name, &before.Address, &before.Version); err != nil {
+			return classify(err, "lock organisation")
+		}
+		if before.Version != in.Version {
+			return changed("organisation")
+		}
+		if _, err := tx.db.Exec(ctx, `UPDATE organisation SET name = $1, address = $2, version = version + 1, updated_at = now()`,
+			in.Name, in.Address); err != nil {
+			return classify(err, "update organisation")
+		}
+		return tx.Audit(ctx, procure.AuditEvent{ActorID: actorID, Action: "organisation.update", Entity: "organisation",
+			Before: map[string]any{"name": before.Name, "address": before.Address}, After: map[string]any{"name": in.Name, "address": in.Address}})
+	})
+}

@@ -16,21 +16,22 @@ import (
 
 const poColumns = `
 	po.id, po.number, po.request_id, po.location_id, l.name, l.code, po.vendor_id, v.name, v.email, po.currency, po.status,
-	po.total::text, po.off_contract, po.submitted_at, po.issued_at, COALESCE(u.name, ''), po.cancel_reason, l.address, v.address`
+	po.total::text, po.off_contract, po.submitted_at, po.issued_at, COALESCE(u.name, ''), po.cancel_reason, l.address, v.address, o.name, o.address`
 
 const poFrom = `
 	FROM purchase_orders po
 	JOIN locations l ON l.id = po.location_id
 	JOIN vendors v ON v.id = po.vendor_id
 	JOIN purchase_requests pr ON pr.id = po.request_id
-	LEFT JOIN users u ON u.id = pr.user_id`
+	LEFT JOIN users u ON u.id = pr.user_id
+	CROSS JOIN organisation o`
 
 func scanPO(row pgx.Row) (procure.PurchaseOrder, error) {
 	var po procure.PurchaseOrder
 	var cur, status, total string
 	if err := row.Scan(&po.ID, &po.Number, &po.RequestID, &po.LocationID, &po.LocationName, &po.LocationCode, &po.VendorID,
 		&po.VendorName, &po.VendorEmail, &cur, &status, &total, &po.OffContract, &po.SubmittedAt, &po.IssuedAt,
-		&po.RequestedBy, &po.CancelReason, &po.LocationAddress, &po.VendorAddress); err != nil {
+		&po.RequestedBy, &po.CancelReason, &po.LocationAddress, &po.VendorAddress, &po.BuyerName, &po.BuyerAddress); err != nil {
 		return procure.PurchaseOrder{}, err
 	}
 	po.Status = procure.POStatus(status)

@@ -188,6 +188,8 @@ var constraintErrors = map[string]struct {
 	"users_email_lower":             {procure.KindInvalid, "email", "Enter a valid email address."},
 	"locations_name_length":         {procure.KindInvalid, "name", "Enter a name of at most 120 characters."},
 	"locations_address_length":      {procure.KindInvalid, "address", "Enter an address of at most 500 characters."},
+	"organisation_name_length":      {procure.KindInvalid, "org_name", "Enter the organisation's name (at most 200 characters)."},
+	"organisation_address_length":   {procure.KindInvalid, "org_address", "Enter an address of at most 500 characters."},
 	"vendors_name_key":              {procure.KindInvalid, "name", "A vendor with this name already exists."},
 	"items_sku_key":                 {procure.KindInvalid, "sku", "Another item already has this SKU."},
 	"contracts_number_key":          {procure.KindInvalid, "number", "This contract number is already used."},

@@ -37,6 +37,12 @@ func DeliverTo(po procure.PurchaseOrder) string {
 	return joinLines(po.LocationName+" ("+po.LocationCode+")", po.LocationAddress)
 }
 
+// Buyer is who orders, as printed on the order: the organisation's name
+// and address, "" when neither is recorded.
+func Buyer(po procure.PurchaseOrder) string {
+	return joinLines(po.BuyerName, po.BuyerAddress)
+}
+
 // Addressee is whom the order is for, as printed on it: the vendor, its
 // address when one is recorded, and its email.
 func Addressee(po procure.PurchaseOrder) string {
@@ -133,16 +139,16 @@ func WritePOPDF(w io.Writer, po procure.PurchaseOrder) error {
 
 	// Two columns of facts, as on the printable view.
 	facts := [][2][2]string{
-		{{"To", Addressee(po)}, {"Date", issued(po)}},
-		{{"Deliver to", DeliverTo(po)}, {"Payment terms", PaymentTerms(po)}},
-		{{"", ""}, {"Currency", po.Currency.Code()}},
+		{{"From", Buyer(po)}, {"Date", issued(po)}},
+		{{"To", Addressee(po)}, {"Payment terms", PaymentTerms(po)}},
+		{{"Deliver to", DeliverTo(po)}, {"Currency", po.Currency.Code()}},
 	}
 	half := pdfWidth / 2
 	for _, row := range facts {
 		top := pdf.GetY()
 		bottom := top
 		for i, f := range row {
-			if f[0] == "" {
+			if f[1] == "" { // nothing recorded (the buyer's name, say)
 				continue
 			}
 			pdf.SetXY(pdfMargin+float64(i)*half, top)

@@ -55,6 +55,7 @@ func testPO(t *testing.T, lines int) procure.PurchaseOrder {
 	po := procure.PurchaseOrder{ID: 7, Number: "PO-2026-000123", LocationName: "Łódź Office", LocationCode: "LDZ",
 		VendorName: "Papyrus Office Supplies", VendorEmail: "orders@papyrus.example", Currency: eur,
 		LocationAddress: "Goods receiving, ul. Piotrkowska 12\n90-001 Łódź", VendorAddress: "Papierweg 3, 10115 Berlin",
+		BuyerName: "Procure Demo GmbH", BuyerAddress: "Leopoldstraße 120, 80802 München",
 		Status: procure.POIssued, SubmittedAt: issued, IssuedAt: &issued}
 	total := money.Zero(eur)
 	for i := 1; i <= lines; i++ {
@@ -109,7 +110,7 @@ func TestWritePOPDF(t *testing.T) {
 	}
 	text := pdfText(t, buf.Bytes())
 	for _, want := range []string{"Purchase order PO-2026-000123", "Papyrus Office Supplies", "orders@papyrus.example",
-		"Łódź Office (LDZ)", "ul. Piotrkowska 12", "90-001 Łódź", "Papierweg 3, 10115 Berlin", "2026-11-20", "net 30 days (contract C-2026-001); net 45 days (contract C-2026-009)",
+		"From", "Procure Demo GmbH", "Leopoldstraße 120, 80802 München", "Łódź Office (LDZ)", "ul. Piotrkowska 12", "90-001 Łódź", "Papierweg 3, 10115 Berlin", "2026-11-20", "net 30 days (contract C-2026-001); net 45 days (contract C-2026-009)",
 		"V-001", "V-002", "C-2026-009", "12 each", "0.725", "8.70", "Total EUR", "17.40", "„extra weiß“",
 		"Prices as agreed in the contracts named on the lines. Please quote PO-2026-000123 on your invoice.", "PO-2026-000123 · page 1 of 1"} {
 		if !strings.Contains(text, want) {
