@@ -33,6 +33,13 @@ var demoOrders = []demoOrder{
 	{"office@demo.test", "LON", []string{"PAP-001", "WRI-002"}, 20},
 }
 
+// tonerContractStarts is how many days before today Hamburg's toner
+// contract starts (demoContracts); tonerListPrice is what its toner cost
+// before.
+const tonerContractStarts = 30
+
+var tonerListPrice = map[string]string{"TON-001": "51.90", "TON-005": "76.90"}
+
 var demoOffContract = []procure.OffContract{
 	{Description: "Conference speakerphone", Unit: "each", EstPrice: 1_890_000, SuggestedVendorName: "TechNest", Reason: "Not in the catalogue"},
 	{Description: "Standing desk, electric", Unit: "each", EstPrice: 5_490_000, SuggestedVendorName: "FurniWorks", Reason: "Ergonomic assessment"},
@@ -108,9 +115,27 @@ func seedActivity(ctx context.Context, st *store.Store, today pricing.Date, ids 
 			if err != nil {
 				return err
 			}
+			// Catalogue lines no contract priced yet (Hamburg's toner, before
+			// its contract started): procurement bought them from the
+			// vendor at its list price two days later, all but the last
+			// round's, which still wait in the queue.
+			if day > tonerContractStarts+activityEvery {
+				for _, l := range req.Lines {
+					if l.Status != procure.LinePending || l.ItemID == 0 {
+						continue
+					}
+					if _, err := clock(day-2, 15).ApproveOffContract(ctx, procurement, l.ID, procure.ApprovalInput{VendorID: vendorNamed("InkWell Print Services"),
+						UnitPrice: tonerListPrice[l.SKU], Note: "No toner contract yet: bought at list price."}); err != nil {
+						return fmt.Errorf("demo: approve %s: %w", l.SKU, err)
+					}
+				}
+				if req, err = st.PurchaseRequestByID(ctx, procure.Scope{}, res.RequestID); err != nil {
+					return err
+				}
+			}
 			if offContract {
 				for _, l := range req.Lines {
-					if l.Status != procure.LinePending {
+					if l.Status != procure.LinePending || l.ItemID != 0 {
 						continue
 					}
 					price := l.OffContract.EstPrice

@@ -111,7 +111,7 @@ var demoContracts = []demoContract{
 		prefixes: []string{"PAP", "WRI", "MAI"}, tiers: true, activate: true, every: 1},
 	{vendor: 1, title: "Preferred stationery, Munich and Berlin", currency: "EUR", startOffset: -90, endOffset: 275,
 		locations: []string{"MUC", "BER"}, prefixes: []string{"PAP"}, markup: 3000, preferred: true, activate: true, every: 2},
-	{vendor: 2, title: "Managed print consumables, Hamburg", currency: "EUR", startOffset: -30, endOffset: 700,
+	{vendor: 2, title: "Managed print consumables, Hamburg", currency: "EUR", startOffset: -tonerContractStarts, endOffset: 700,
 		locations: []string{"HAM"}, prefixes: []string{"TON"}, tiers: true, activate: true, every: 1},
 	{vendor: 3, title: "Cleaning and kitchen, small pilot", currency: "EUR", startOffset: -60, endOffset: 300, capAmount: "500",
 		prefixes: []string{"CLN", "KIT"}, maxQty: "200", activate: true, every: 1},

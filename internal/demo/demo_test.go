@@ -79,4 +79,10 @@ func TestSeedActivityFeedsTheReports(t *testing.T) {
 	if _, err := st.Drift(t.Context(), f, 0, func(procure.DriftRow) error { drift++; return nil }); err != nil || drift == 0 {
 		t.Errorf("no drift in the demo (%v)", err)
 	}
+	// Procurement's queue holds a realistic few lines (the latest toner
+	// before its contract), not every round's: the older ones were bought.
+	waiting, _, err := st.PendingOffContractCount(t.Context(), 0)
+	if err != nil || waiting == 0 || waiting > 4 {
+		t.Errorf("%d lines wait for procurement in the demo (%v), want 1 to 4", waiting, err)
+	}
 }
