@@ -157,8 +157,26 @@ func TestOrderingEventsNotify(t *testing.T) {
 			desk = l
 		}
 	}
+	waitingRead := func() bool {
+		list, _ := w.st.Notifications(ctx, proc.ID, 0, 100)
+		for _, n := range list {
+			if n.Kind == procure.NotifyOffContractWaiting {
+				return n.ReadAt != nil
+			}
+		}
+		t.Fatal("procurement has no waiting notification")
+		return false
+	}
+	if waitingRead() {
+		t.Errorf("the waiting notification is read before anyone decided")
+	}
 	if err := w.a.RejectOffContract(ctx, proc.ID, desk.ID, "Use the furniture contract"); err != nil {
 		t.Fatal(err)
+	}
+	// Nothing of the request waits any more: procurement's notification
+	// about it is settled.
+	if !waitingRead() {
+		t.Errorf("the waiting notification stays unread after its last line was decided")
 	}
 	mine, _ := w.st.Notifications(ctx, w.office.ID, 0, 10)
 	if len(mine) != 1 || mine[0].Kind != procure.NotifyOffContractDecided || mine[0].Title != "Rejected: Desk" ||

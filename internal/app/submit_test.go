@@ -456,8 +456,21 @@ func TestApproveRejectReceiveCancel(t *testing.T) {
 	if err := w.a.RejectOffContract(ctx, proc.ID, pending[1].ID, ""); procure.KindOf(err) != procure.KindInvalid {
 		t.Errorf("reject without reason: %v", err)
 	}
+	unread := func() int {
+		_, n, err := w.st.Viewer(ctx, proc.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := unread(); n != 1 { // one line of the request still waits
+		t.Errorf("procurement has %d unread notifications after the first decision, want the request's 1", n)
+	}
 	if err := w.a.RejectOffContract(ctx, proc.ID, pending[1].ID, "Use the existing plants contract"); err != nil {
 		t.Fatal(err)
+	}
+	if n := unread(); n != 0 {
+		t.Errorf("procurement has %d unread notifications once nothing waits", n)
 	}
 	req, _ := w.st.PurchaseRequestByID(ctx, w.office.OrderScope(), res.RequestID)
 	// Three lines still: the approved line's PO line is not listed again.

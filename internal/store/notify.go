@@ -152,6 +152,17 @@ func (s *Store) MarkAllRead(ctx context.Context, userID int64) error {
 	return classify(err, "mark all read")
 }
 
+// SettleRequestWaiting marks read, for everyone it went to, the
+// notification (dedupeKey) that a request's lines wait for approval, once
+// none of them waits any more: it asks nothing of anyone then.
+func (tx *Tx) SettleRequestWaiting(ctx context.Context, requestID int64, dedupeKey string) error {
+	_, err := tx.db.Exec(ctx, `
+		UPDATE notifications SET read_at = now()
+		WHERE read_at IS NULL AND dedupe_key = $2
+		  AND NOT EXISTS (SELECT 1 FROM request_lines WHERE request_id = $1 AND status = 'pending')`, requestID, dedupeKey)
+	return classify(err, "settle waiting notifications")
+}
+
 // EmailPrefs returns which kinds the user gets by email (all on unless
 // switched off).
 func (q queries) EmailPrefs(ctx context.Context, userID int64) (map[procure.NotificationKind]bool, error) {
