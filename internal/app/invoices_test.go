@@ -294,6 +294,16 @@ func TestResolveInvoice(t *testing.T) {
 	if inv.Status != procure.InvoiceException {
 		t.Fatalf("status %s", inv.Status)
 	}
+	unread := func() int {
+		_, n, err := w.st.Viewer(ctx, w.finance.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := unread(); n != 1 {
+		t.Fatalf("finance has %d unread notifications about the exception, want 1", n)
+	}
 	// Accepting a variance needs a comment.
 	err := w.st.ResolveInvoice(ctx, w.finance.ID, inv.ID, inv.Version, procure.InvoiceApproved, "")
 	if procure.KindOf(err) != procure.KindInvalid {
@@ -301,6 +311,9 @@ func TestResolveInvoice(t *testing.T) {
 	}
 	if err := w.st.ResolveInvoice(ctx, w.finance.ID, inv.ID, inv.Version, procure.InvoiceApproved, "Price rise agreed by phone"); err != nil {
 		t.Fatal(err)
+	}
+	if n := unread(); n != 0 { // decided: the notification asks nothing more
+		t.Errorf("finance has %d unread notifications after accepting the variance", n)
 	}
 	// A second click with the old version is a conflict, not a second approval.
 	err = w.st.ResolveInvoice(ctx, w.finance.ID, inv.ID, inv.Version, procure.InvoiceApproved, "again")

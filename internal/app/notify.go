@@ -22,7 +22,7 @@ func (a *App) notifyWaiting(ctx context.Context, tx *store.Tx, u procure.User, l
 	n := procure.NewNotification{Kind: procure.NotifyOffContractWaiting,
 		Title: fmt.Sprintf("%d off-contract line(s) from %s (%s) wait for approval", waiting, u.Name, loc.Name),
 		Body:  fmt.Sprintf("Request #%d has lines no contract could take. Approve them with a vendor and price, or reject them with a reason.", reqID),
-		Link:  "/approvals", DedupeKey: waitingKey(reqID)}
+		Link:  "/approvals", DedupeKey: procure.RequestWaitingKey(reqID)}
 	return tx.NotifyRoles(ctx, procurementRoles, nil, n, a.Email)
 }
 
@@ -48,15 +48,11 @@ func (a *App) notifyCapsCrossed(ctx context.Context, tx *store.Tx, reserved []st
 	return nil
 }
 
-// waitingKey identifies the notification that a request's lines wait for
-// procurement.
-func waitingKey(requestID int64) string { return fmt.Sprintf("request:%d:waiting", requestID) }
-
 // notifyDecided tells the requester what became of an off-contract line,
 // and settles procurement's notification once no line of the request
 // waits any more.
 func (a *App) notifyDecided(ctx context.Context, tx *store.Tx, l procure.RequestLine, approved bool, detail string) error {
-	if err := tx.SettleRequestWaiting(ctx, l.RequestID, waitingKey(l.RequestID)); err != nil {
+	if err := tx.SettleRequestWaiting(ctx, l.RequestID); err != nil {
 		return err
 	}
 	owner, err := tx.RequestOwner(ctx, l.RequestID)
@@ -80,6 +76,6 @@ func (a *App) notifyInvoiceException(ctx context.Context, tx *store.Tx, id int64
 	n := procure.NewNotification{Kind: procure.NotifyInvoiceException,
 		Title: fmt.Sprintf("Invoice %s from %s has %d line(s) in exception", number, vendor, exceptions),
 		Body:  "Accept the variance with a comment, or dispute the invoice.",
-		Link:  fmt.Sprintf("/invoices/%d", id), DedupeKey: fmt.Sprintf("invoice:%d:exception", id)}
+		Link:  fmt.Sprintf("/invoices/%d", id), DedupeKey: procure.InvoiceExceptionKey(id)}
 	return tx.NotifyRoles(ctx, []procure.Role{procure.RoleFinance}, nil, n, a.Email)
 }

@@ -1,6 +1,7 @@
 package procure
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
@@ -76,6 +77,18 @@ type NewNotification struct {
 	Body      string
 	Link      string
 	DedupeKey string
+}
+
+// RequestWaitingKey names the event "a request's lines wait for
+// procurement"; its notification is settled (marked read for everyone)
+// once none of them waits.
+func RequestWaitingKey(requestID int64) string { return fmt.Sprintf("request:%d:waiting", requestID) }
+
+// InvoiceExceptionKey names the event "an invoice has lines in
+// exception"; its notification is settled once the invoice is accepted or
+// disputed.
+func InvoiceExceptionKey(invoiceID int64) string {
+	return fmt.Sprintf("invoice:%d:exception", invoiceID)
 }
 
 // OutboxMail is an email claimed for sending.

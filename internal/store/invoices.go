@@ -331,6 +331,11 @@ func (s *Store) ResolveInvoice(ctx context.Context, actorID, id int64, version i
 			WHERE id = $1`, id, string(to), note, actorID); err != nil {
 			return classify(err, "resolve invoice")
 		}
+		// Accepted or disputed, its exceptions are decided: finance's
+		// notification about them asks nothing more.
+		if err := tx.settle(ctx, procure.InvoiceExceptionKey(id)); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, procure.AuditEvent{ActorID: actorID, Action: "invoice." + string(to), Entity: "invoice", EntityID: id,
 			Before: map[string]any{"status": st}, After: map[string]any{"status": to, "note": note}})
 	})

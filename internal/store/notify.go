@@ -153,14 +153,21 @@ func (s *Store) MarkAllRead(ctx context.Context, userID int64) error {
 }
 
 // SettleRequestWaiting marks read, for everyone it went to, the
-// notification (dedupeKey) that a request's lines wait for approval, once
-// none of them waits any more: it asks nothing of anyone then.
-func (tx *Tx) SettleRequestWaiting(ctx context.Context, requestID int64, dedupeKey string) error {
+// notification that a request's lines wait for approval, once none of
+// them waits any more: it asks nothing of anyone then.
+func (tx *Tx) SettleRequestWaiting(ctx context.Context, requestID int64) error {
 	_, err := tx.db.Exec(ctx, `
 		UPDATE notifications SET read_at = now()
 		WHERE read_at IS NULL AND dedupe_key = $2
-		  AND NOT EXISTS (SELECT 1 FROM request_lines WHERE request_id = $1 AND status = 'pending')`, requestID, dedupeKey)
+		  AND NOT EXISTS (SELECT 1 FROM request_lines WHERE request_id = $1 AND status = 'pending')`, requestID, procure.RequestWaitingKey(requestID))
 	return classify(err, "settle waiting notifications")
+}
+
+// settle marks read, for everyone it went to, the notification of an
+// event that needs nothing from anyone any more.
+func (tx *Tx) settle(ctx context.Context, dedupeKey string) error {
+	_, err := tx.db.Exec(ctx, `UPDATE notifications SET read_at = now() WHERE read_at IS NULL AND dedupe_key = $1`, dedupeKey)
+	return classify(err, "settle notifications")
 }
 
 // EmailPrefs returns which kinds the user gets by email (all on unless
