@@ -19,7 +19,7 @@ func (a *App) notifyWaiting(ctx context.Context, tx *store.Tx, u procure.User, l
 	if waiting == 0 {
 		return nil
 	}
-	n := procure.NewNotification{Kind: procure.NotifyOffContractWaiting,
+	n := procure.NewNotification{At: a.Now(), Kind: procure.NotifyOffContractWaiting,
 		Title: fmt.Sprintf("%d off-contract line(s) from %s (%s) wait for approval", waiting, u.Name, loc.Name),
 		Body:  fmt.Sprintf("Request #%d has lines no contract could take. Approve them with a vendor and price, or reject them with a reason.", reqID),
 		Link:  "/approvals", DedupeKey: procure.RequestWaitingKey(reqID)}
@@ -37,7 +37,7 @@ func (a *App) notifyCapsCrossed(ctx context.Context, tx *store.Tx, reserved []st
 		if c.Passed100 {
 			level = "100 %"
 		}
-		n := procure.NewNotification{Kind: procure.NotifyCapThreshold,
+		n := procure.NewNotification{At: a.Now(), Kind: procure.NotifyCapThreshold,
 			Title: fmt.Sprintf("Contract %s passed %s of its cap", c.Number, level),
 			Body:  "Committed spend on the contract reached this share of its cap with a new order. Consider raising the cap or preparing a successor.",
 			Link:  fmt.Sprintf("/contracts/%d", c.ContractID), DedupeKey: fmt.Sprintf("contract:%d:cap:%s", c.ContractID, level)}
@@ -67,13 +67,13 @@ func (a *App) notifyDecided(ctx context.Context, tx *store.Tx, l procure.Request
 	if !approved {
 		body = "Reason: " + detail
 	}
-	return tx.Notify(ctx, []int64{owner}, procure.NewNotification{Kind: procure.NotifyOffContractDecided, Title: title, Body: body,
+	return tx.Notify(ctx, []int64{owner}, procure.NewNotification{At: a.Now(), Kind: procure.NotifyOffContractDecided, Title: title, Body: body,
 		Link: fmt.Sprintf("/requests/%d", l.RequestID), DedupeKey: fmt.Sprintf("request-line:%d:decided", l.ID)}, a.Email)
 }
 
 // notifyInvoiceException tells finance an invoice needs a decision.
 func (a *App) notifyInvoiceException(ctx context.Context, tx *store.Tx, id int64, number, vendor string, exceptions int) error {
-	n := procure.NewNotification{Kind: procure.NotifyInvoiceException,
+	n := procure.NewNotification{At: a.Now(), Kind: procure.NotifyInvoiceException,
 		Title: fmt.Sprintf("Invoice %s from %s has %d line(s) in exception", number, vendor, exceptions),
 		Body:  "Accept the variance with a comment, or dispute the invoice.",
 		Link:  fmt.Sprintf("/invoices/%d", id), DedupeKey: procure.InvoiceExceptionKey(id)}

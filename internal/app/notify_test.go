@@ -125,6 +125,11 @@ func TestOrderingEventsNotify(t *testing.T) {
 	if got := kinds(t, w, proc.ID); got[procure.NotifyOffContractWaiting] != 1 || got[procure.NotifyCapThreshold] != 0 {
 		t.Errorf("after the first order: %v", got)
 	}
+	// Dated by the app's clock (the demo replays months of events), not
+	// the database's.
+	if list, _ := w.st.Notifications(ctx, proc.ID, 0, 1); len(list) != 1 || !list[0].CreatedAt.Equal(w.a.Now()) {
+		t.Errorf("the notifications %+v, the submission at %v", list, w.a.Now())
+	}
 	// 2: 2 more → 81 %: the 80 % event, once.
 	for i, q := range []string{"2", "5", "14"} {
 		if _, err := w.st.AddToCart(ctx, w.office.ID, w.muc, toner, qty(q)); err != nil {

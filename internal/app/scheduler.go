@@ -40,7 +40,7 @@ func (a *App) RunScheduled(ctx context.Context) (int, error) {
 			link := fmt.Sprintf("/contracts/%d", c.ID)
 			notice := end.AddDays(-c.NoticeDays)
 			if today >= notice {
-				n := procure.NewNotification{Kind: procure.NotifyRenewalNotice,
+				n := procure.NewNotification{At: a.Now(), Kind: procure.NotifyRenewalNotice,
 					Title: fmt.Sprintf("%s: renewal notice date %s reached", c.Number, notice),
 					Body:  fmt.Sprintf("%s ends on %s. Decide now whether to renew, renegotiate or let it end; a renewal can be drafted from the contract page.", c.Title, end),
 					Link:  link, DedupeKey: fmt.Sprintf("contract:%d:renewal:%s", c.ID, end)}
@@ -49,7 +49,7 @@ func (a *App) RunScheduled(ctx context.Context) (int, error) {
 				}
 			}
 			if int(end-today) <= 30 {
-				n := procure.NewNotification{Kind: procure.NotifyContractEnding,
+				n := procure.NewNotification{At: a.Now(), Kind: procure.NotifyContractEnding,
 					Title: fmt.Sprintf("%s ends on %s (in %d days)", c.Number, end, int(end-today)),
 					Body:  c.Title, Link: link, DedupeKey: fmt.Sprintf("contract:%d:ending:%s", c.ID, end)}
 				if err := tx.Notify(ctx, store.WithUsers(staff, c.OwnerID), n, a.Email); err != nil {
@@ -62,7 +62,7 @@ func (a *App) RunScheduled(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, m := range milestones {
-			n := procure.NewNotification{Kind: procure.NotifyMilestoneDue,
+			n := procure.NewNotification{At: a.Now(), Kind: procure.NotifyMilestoneDue,
 				Title: fmt.Sprintf("%s: milestone due %s", m.Number, pricing.DateOf(m.Due)), Body: m.Description,
 				Link: fmt.Sprintf("/contracts/%d#milestones", m.ContractID), DedupeKey: fmt.Sprintf("milestone:%d:due", m.ID)}
 			if err := tx.Notify(ctx, []int64{m.OwnerID}, n, a.Email); err != nil {

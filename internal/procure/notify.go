@@ -72,6 +72,7 @@ type Notification struct {
 // event: the same key for the same person is recorded once, however often
 // the event is produced (retries, several instances of the scheduled job).
 type NewNotification struct {
+	At        time.Time // when it happened (the zero time: now, by the database's clock)
 	Kind      NotificationKind
 	Title     string
 	Body      string

@@ -23,8 +23,8 @@ func (tx *Tx) Notify(ctx context.Context, userIDs []int64, n procure.NewNotifica
 	var created int
 	err := tx.db.QueryRow(ctx, `
 		WITH new AS (
-			INSERT INTO notifications (user_id, kind, title, body, link, dedupe_key)
-			SELECT u.id, $2, $3, $4, $5, $6 FROM users u WHERE u.id = ANY ($1) AND u.active
+			INSERT INTO notifications (user_id, kind, title, body, link, dedupe_key, created_at)
+			SELECT u.id, $2, $3, $4, $5, $6, COALESCE($10, now()) FROM users u WHERE u.id = ANY ($1) AND u.active
 			ON CONFLICT (user_id, dedupe_key) DO NOTHING
 			RETURNING id, user_id),
 		mail AS (
@@ -33,7 +33,7 @@ func (tx *Tx) Notify(ctx context.Context, userIDs []int64, n procure.NewNotifica
 			FROM new JOIN users u ON u.id = new.user_id
 			WHERE $9 AND NOT EXISTS (SELECT 1 FROM notification_prefs p WHERE p.user_id = u.id AND p.kind = $2 AND NOT p.email))
 		SELECT count(*) FROM new`,
-		userIDs, string(n.Kind), n.Title, n.Body, n.Link, n.DedupeKey, mailSubject(n.Title), mailBody(n), email).Scan(&created)
+		userIDs, string(n.Kind), n.Title, n.Body, n.Link, n.DedupeKey, mailSubject(n.Title), mailBody(n), email, nullTime(n.At)).Scan(&created)
 	tx.notified += created
 	return classify(err, "notify")
 }
