@@ -201,7 +201,7 @@ func (s *Server) renderLocations(w http.ResponseWriter, r *http.Request, status 
 		if err != nil {
 			return err
 		}
-		p.Org.Input = procure.OrganisationInput{Name: o.Name, Address: o.Address, Version: o.Version}
+		p.Org.Input = procure.OrganisationInput(o)
 	}
 	return render(w, r, status, admin.LocationsPage(p))
 }
