@@ -24,9 +24,9 @@ import (
 // from its home page and the records they list, and checks that every
 // form field a person fills in (input, select, textarea) has a label (a
 // <label for> naming its id, a <label> around it, or an aria-label: a
-// screen reader announces nothing useful for a field without one), and
-// that no link shown to a person leads to "not found", "not allowed" or
-// a server error.
+// screen reader announces nothing useful for a field without one), that
+// no page uses an id twice, and that no link shown to a person leads to
+// "not found", "not allowed" or a server error.
 func TestDemoPagesLabelledAndLinked(t *testing.T) {
 	t.Parallel()
 	app := webtest.Start(t)
@@ -64,6 +64,9 @@ func TestDemoPagesLabelledAndLinked(t *testing.T) {
 			for _, f := range unlabelled(doc) {
 				t.Errorf("%s as %s: %s has no label", path, email, f)
 			}
+			for _, id := range duplicateIDs(doc) {
+				t.Errorf("%s as %s: id %q is used more than once", path, email, id)
+			}
 			perList := map[string]int{}
 			for _, l := range links(doc) {
 				href := l.href
@@ -99,7 +102,7 @@ func TestDemoPagesLabelledAndLinked(t *testing.T) {
 	t.Logf("%d pages checked", pages)
 }
 
-// The checker itself: what counts as labelled.
+// The checkers themselves: what counts as labelled, and as a duplicate id.
 func TestUnlabelled(t *testing.T) {
 	for _, tt := range []struct {
 		page string
@@ -120,6 +123,10 @@ func TestUnlabelled(t *testing.T) {
 		if got := unlabelled(doc); len(got) != tt.want {
 			t.Errorf("%s: unlabelled %v, want %d", tt.page, got, tt.want)
 		}
+	}
+	doc, _ := html.Parse(strings.NewReader(`<p id="a"></p><div id="b"><span id="a"></span><i id="a"></i></div>`))
+	if got := duplicateIDs(doc); len(got) != 1 || got[0] != "a" {
+		t.Errorf("duplicate ids %v, want [a]", got)
 	}
 }
 
@@ -150,6 +157,24 @@ func links(n *html.Node) []link {
 		if d.Type == html.ElementNode && d.Data == "a" {
 			if href := attr(d, "href"); href != "" {
 				out = append(out, link{href: href, authored: inside(d, "div", "markdown")})
+			}
+		}
+	}
+	return out
+}
+
+// duplicateIDs lists the ids doc uses more than once (a label, a link to
+// a fragment or aria-describedby then points at the wrong element).
+func duplicateIDs(doc *html.Node) []string {
+	seen := map[string]int{}
+	var out []string
+	for d := range doc.Descendants() {
+		if d.Type != html.ElementNode {
+			continue
+		}
+		if id := attr(d, "id"); id != "" {
+			if seen[id]++; seen[id] == 2 {
+				out = append(out, id)
 			}
 		}
 	}
