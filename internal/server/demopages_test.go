@@ -29,70 +29,34 @@ import (
 // "not found", "not allowed" or a server error.
 func TestDemoPagesLabelledAndLinked(t *testing.T) {
 	t.Parallel()
-	app := webtest.Start(t)
-	hasher, _ := testkit.Hasher(t)
-	if err := demo.Seed(t.Context(), app.Store, hasher, slog.New(slog.NewTextHandler(io.Discard, nil)), pricing.DateOf(time.Now())); err != nil {
-		t.Fatal(err)
-	}
+	app := demoApp(t)
 	pages := 0
-	linkedFrom := map[string]map[string]link{} // href → who saw it → where (the first page, or one where the app put it)
-	for _, email := range []string{"office@demo.test", "procurement@demo.test", "finance@demo.test", "owner@demo.test"} {
-		c := app.Client(t)
-		if r := app.PostForm(t, c, "/login", url.Values{"email": {email}, "password": {demo.Password}}); r.StatusCode != http.StatusSeeOther {
-			t.Fatalf("sign in as %s: %d", email, r.StatusCode)
-		}
-		// The pages linked from the navigation and the home page, then the
-		// first few records each list links to.
-		seen := map[string]bool{}
-		queue := []string{"/"}
-		for len(queue) > 0 && len(seen) < 80 {
-			path := queue[0]
-			queue = queue[1:]
-			if seen[path] {
-				continue
-			}
-			seen[path] = true
-			r := app.Get(t, c, path)
-			if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
-				continue
-			}
+	for _, email := range demoRoles {
+		c := signInDemo(t, app, email)
+		linkedFrom := map[string]link{} // href → where the app (or, failing that, a help page) shows it
+		walkDemo(t, app, c, func(path string, doc *html.Node) {
 			pages++
-			doc, err := html.Parse(strings.NewReader(r.Body))
-			if err != nil {
-				t.Fatalf("%s as %s: %v", path, email, err)
-			}
 			for _, f := range unlabelled(doc) {
 				t.Errorf("%s as %s: %s has no label", path, email, f)
 			}
 			for _, id := range duplicateIDs(doc) {
 				t.Errorf("%s as %s: id %q is used more than once", path, email, id)
 			}
-			perList := map[string]int{}
 			for _, l := range links(doc) {
-				href := l.href
-				if u, err := url.Parse(href); err == nil && u.Host == "" && strings.HasPrefix(u.Path, "/") {
-					if linkedFrom[href] == nil {
-						linkedFrom[href] = map[string]link{}
+				if u, err := url.Parse(l.href); err == nil && u.Host == "" && strings.HasPrefix(u.Path, "/") {
+					if prev, ok := linkedFrom[l.href]; !ok || prev.authored && !l.authored {
+						linkedFrom[l.href] = link{href: path, authored: l.authored}
 					}
-					if prev, ok := linkedFrom[href][email]; !ok || prev.authored && !l.authored {
-						linkedFrom[href][email] = link{href: path, authored: l.authored}
-					}
-				}
-				if kind := linkKind(href); kind != "" && perList[kind] < 2 && !seen[href] {
-					perList[kind]++
-					queue = append(queue, href)
 				}
 			}
-		}
+		})
 		// Every link on those pages leads somewhere for the person shown it;
 		// one in text people wrote (a help page) may lead to a page for
 		// another role, which then says whose it is.
-		for href, from := range linkedFrom {
-			if on, ok := from[email]; ok {
-				r := app.Get(t, c, href)
-				if r.StatusCode == http.StatusNotFound || r.StatusCode >= 500 || r.StatusCode == http.StatusForbidden && !on.authored {
-					t.Errorf("%s as %s links to %s: %d", on.href, email, href, r.StatusCode)
-				}
+		for href, on := range linkedFrom {
+			r := app.Get(t, c, href)
+			if r.StatusCode == http.StatusNotFound || r.StatusCode >= 500 || r.StatusCode == http.StatusForbidden && !on.authored {
+				t.Errorf("%s as %s links to %s: %d", on.href, email, href, r.StatusCode)
 			}
 		}
 	}
@@ -100,6 +64,172 @@ func TestDemoPagesLabelledAndLinked(t *testing.T) {
 		t.Errorf("only %d pages checked: the walk no longer reaches the app", pages)
 	}
 	t.Logf("%d pages checked", pages)
+}
+
+// TestDemoFormsRefuseGarbage sends every form the demo roles are shown,
+// once as rendered and once with every field typed wrong or left empty,
+// as a person trying to break the app would: no answer is a server error.
+func TestDemoFormsRefuseGarbage(t *testing.T) {
+	t.Parallel()
+	app := demoApp(t)
+	sent, statuses := 0, map[int]int{}
+	for _, email := range demoRoles {
+		c := signInDemo(t, app, email)
+		var found []form
+		seen := map[string]bool{}
+		walkDemo(t, app, c, func(path string, doc *html.Node) {
+			for _, f := range forms(doc) {
+				// One of each kind of form (the same action on another record
+				// is the same handler), and none that would end this walk.
+				kind := linkKind(f.action)
+				if f.method != "post" || kind == "" || seen[kind] || kind == "/logout" || strings.HasSuffix(kind, "/sessions/end") ||
+					strings.HasSuffix(kind, "/password") || kind == "/admin/users/{id}" {
+					continue
+				}
+				seen[kind] = true
+				f.page = path
+				found = append(found, f)
+			}
+		})
+		for _, f := range found {
+			for _, garbage := range []string{"", "1e3", "-1", "99999999999999999999999", "<script>x</script>", "\x00"} {
+				v := url.Values{}
+				for name, val := range f.fields {
+					if garbage != "" || name != "key" { // the rendered values first, then each kind of garbage in every field
+						v[name] = []string{val}
+					}
+				}
+				if garbage != "" {
+					for name := range f.fields {
+						if name != "key" && name != "version" {
+							v.Set(name, garbage)
+						}
+					}
+				}
+				r := app.PostForm(t, c, f.action, v)
+				sent++
+				statuses[r.StatusCode]++
+
+				if r.StatusCode >= 500 {
+					t.Errorf("%s as %s: the form to %s with %q answers %d", f.page, email, f.action, garbage, r.StatusCode)
+				}
+			}
+		}
+	}
+	if sent < 100 {
+		t.Errorf("only %d forms sent: the walk no longer reaches the app's forms", sent)
+	}
+	t.Logf("%d forms sent; answers by status: %v", sent, statuses)
+}
+
+// demoRoles signs in as each demo role.
+var demoRoles = []string{"office@demo.test", "procurement@demo.test", "finance@demo.test", "owner@demo.test"}
+
+// demoApp is the app on a fresh database seeded with the demo
+// organisation, as make run shows it.
+func demoApp(t *testing.T) *webtest.App {
+	t.Helper()
+	app := webtest.Start(t)
+	hasher, _ := testkit.Hasher(t)
+	if err := demo.Seed(t.Context(), app.Store, hasher, slog.New(slog.NewTextHandler(io.Discard, nil)), pricing.DateOf(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+func signInDemo(t *testing.T, app *webtest.App, email string) *http.Client {
+	t.Helper()
+	c := app.Client(t)
+	if r := app.PostForm(t, c, "/login", url.Values{"email": {email}, "password": {demo.Password}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: %d", email, r.StatusCode)
+	}
+	return c
+}
+
+// walkDemo visits, as c, the pages linked from the home page and the
+// navigation, then the first couple of records each list links to (at
+// most 80 pages), and hands visit each HTML page.
+func walkDemo(t *testing.T, app *webtest.App, c *http.Client, visit func(path string, doc *html.Node)) {
+	t.Helper()
+	seen := map[string]bool{}
+	queue := []string{"/"}
+	for len(queue) > 0 && len(seen) < 80 {
+		path := queue[0]
+		queue = queue[1:]
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		r := app.Get(t, c, path)
+		if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+			continue
+		}
+		doc, err := html.Parse(strings.NewReader(r.Body))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		visit(path, doc)
+		perList := map[string]int{}
+		for _, l := range links(doc) {
+			if kind := linkKind(l.href); kind != "" && perList[kind] < 2 && !seen[l.href] {
+				perList[kind]++
+				queue = append(queue, l.href)
+			}
+		}
+	}
+}
+
+// form is a form on a page with the values it would send as rendered.
+type form struct {
+	page, action, method string
+	fields               map[string]string
+}
+
+func forms(doc *html.Node) []form {
+	var out []form
+	for d := range doc.Descendants() {
+		if d.Type != html.ElementNode || d.Data != "form" {
+			continue
+		}
+		f := form{action: attr(d, "action"), method: strings.ToLower(attr(d, "method")), fields: map[string]string{}}
+		for e := range d.Descendants() {
+			if e.Type != html.ElementNode || attr(e, "name") == "" {
+				continue
+			}
+			name := attr(e, "name")
+			switch e.Data {
+			case "input":
+				if typ := attr(e, "type"); (typ == "checkbox" || typ == "radio") && !hasAttr(e, "checked") {
+					continue
+				}
+				f.fields[name] = attr(e, "value")
+			case "textarea":
+				if e.FirstChild != nil {
+					f.fields[name] = e.FirstChild.Data
+				} else {
+					f.fields[name] = ""
+				}
+			case "select":
+				f.fields[name] = ""
+				for o := range e.Descendants() {
+					if o.Type == html.ElementNode && o.Data == "option" && (hasAttr(o, "selected") || f.fields[name] == "") {
+						f.fields[name] = attr(o, "value")
+					}
+				}
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func hasAttr(n *html.Node, name string) bool {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return true
+		}
+	}
+	return false
 }
 
 // The checkers themselves: what counts as labelled, and as a duplicate id.
