@@ -66,9 +66,10 @@ func TestDemoPagesLabelledAndLinked(t *testing.T) {
 	t.Logf("%d pages checked", pages)
 }
 
-// TestDemoFormsRefuseGarbage sends every form the demo roles are shown,
-// once as rendered and once with every field typed wrong or left empty,
-// as a person trying to break the app would: no answer is a server error.
+// TestDemoFormsRefuseGarbage sends every kind of form the demo roles are
+// shown (posted forms and GET filters), once as rendered and then with
+// every field left empty or typed wrong, as a person trying to break the
+// app would: no answer is a server error.
 func TestDemoFormsRefuseGarbage(t *testing.T) {
 	t.Parallel()
 	app := demoApp(t)
@@ -81,9 +82,9 @@ func TestDemoFormsRefuseGarbage(t *testing.T) {
 			for _, f := range forms(doc) {
 				// One of each kind of form (the same action on another record
 				// is the same handler), and none that would end this walk.
-				kind := linkKind(f.action)
-				if f.method != "post" || kind == "" || seen[kind] || kind == "/logout" || strings.HasSuffix(kind, "/sessions/end") ||
-					strings.HasSuffix(kind, "/password") || kind == "/admin/users/{id}" {
+				kind := f.method + " " + linkKind(f.action)
+				if linkKind(f.action) == "" || seen[kind] || kind == "post /logout" || strings.HasSuffix(kind, "/sessions/end") ||
+					strings.HasSuffix(kind, "/password") || kind == "post /admin/users/{id}" {
 					continue
 				}
 				seen[kind] = true
@@ -92,24 +93,24 @@ func TestDemoFormsRefuseGarbage(t *testing.T) {
 			}
 		})
 		for _, f := range found {
-			for _, garbage := range []string{"", "1e3", "-1", "99999999999999999999999", "<script>x</script>", "\x00"} {
+			// The form as rendered, then every field but its key and version
+			// set to each kind of garbage.
+			for i, garbage := range []string{"", "", "1e3", "-1", "99999999999999999999999", "<script>x</script>", "\x00"} {
 				v := url.Values{}
 				for name, val := range f.fields {
-					if garbage != "" || name != "key" { // the rendered values first, then each kind of garbage in every field
-						v[name] = []string{val}
+					if i > 0 && name != "key" && name != "version" {
+						val = garbage
 					}
+					v.Set(name, val)
 				}
-				if garbage != "" {
-					for name := range f.fields {
-						if name != "key" && name != "version" {
-							v.Set(name, garbage)
-						}
-					}
+				var r webtest.Response
+				if f.method == "get" {
+					r = app.Get(t, c, f.action+"?"+v.Encode())
+				} else {
+					r = app.PostForm(t, c, f.action, v)
 				}
-				r := app.PostForm(t, c, f.action, v)
 				sent++
 				statuses[r.StatusCode]++
-
 				if r.StatusCode >= 500 {
 					t.Errorf("%s as %s: the form to %s with %q answers %d", f.page, email, f.action, garbage, r.StatusCode)
 				}
