@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,9 +68,9 @@ func TestDemoPagesLabelledAndLinked(t *testing.T) {
 }
 
 // TestDemoFormsRefuseGarbage sends every kind of form the demo roles are
-// shown (posted forms and GET filters), once as rendered and then with
-// every field left empty or typed wrong, as a person trying to break the
-// app would: no answer is a server error.
+// shown (posted forms and GET filters): posted ones twice at once, then
+// each once as rendered and with every field left empty or typed wrong, as
+// a person trying to break the app would: no answer is a server error.
 func TestDemoFormsRefuseGarbage(t *testing.T) {
 	t.Parallel()
 	app := demoApp(t)
@@ -92,6 +93,42 @@ func TestDemoFormsRefuseGarbage(t *testing.T) {
 				found = append(found, f)
 			}
 		})
+		for _, f := range found {
+			if f.method != "post" {
+				continue
+			}
+			// Sent twice at once, as rendered (a double click, two tabs): the
+			// second gets an answer, not a server error, whichever wins.
+			v := url.Values{}
+			for name, val := range f.fields {
+				v.Set(name, val)
+			}
+			var wg sync.WaitGroup
+			codes := make([]int, 2)
+			for i := range codes {
+				wg.Go(func() {
+					req, _ := http.NewRequest(http.MethodPost, app.URL+f.action, strings.NewReader(v.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Sec-Fetch-Site", "same-origin")
+					resp, err := c.Do(req)
+					if err != nil {
+						codes[i] = -1
+						return
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					codes[i] = resp.StatusCode
+				})
+			}
+			wg.Wait()
+			for _, code := range codes {
+				sent++
+				statuses[code]++
+				if code >= 500 || code < 0 {
+					t.Errorf("%s as %s: the form to %s sent twice at once answers %v", f.page, email, f.action, codes)
+				}
+			}
+		}
 		for _, f := range found {
 			// The form as rendered, then every field but its key and version
 			// set to each kind of garbage.
