@@ -22,6 +22,17 @@ func TestHealthReadinessAndStatic(t *testing.T) {
 		t.Errorf("readyz: %d %s", r.StatusCode, r.Body)
 	}
 	login := app.Get(t, c, "/login")
+	// The page's icon, and the conventional address sent to it.
+	icon := regexp.MustCompile(`<link rel="icon" type="image/svg\+xml" href="(/static/[^"]+)"`).FindStringSubmatch(login.Body)
+	if icon == nil {
+		t.Fatal("the page names no icon")
+	}
+	if r := app.Get(t, c, icon[1]); r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "image/svg+xml") {
+		t.Errorf("icon: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+	if r := app.Get(t, c, "/favicon.ico"); r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != icon[1] {
+		t.Errorf("/favicon.ico: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	}
 	for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Request-Id"} {
 		if login.Header.Get(h) == "" {
 			t.Errorf("missing %s", h)

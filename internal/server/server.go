@@ -146,6 +146,11 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	r.Mount("/static/", http.StripPrefix("/static/", noDirectories(static.FileServer(s.Assets))))
+	// Pages name their icon; clients that ask for the conventional address
+	// anyway (a PDF or CSV tab, a bookmark) are sent to it.
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, s.Assets.Icon, http.StatusMovedPermanently)
+	})
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.timeout, noStore, s.Sessions.LoadAndSave, s.crossOrigin(), s.loadUser)

@@ -10,7 +10,7 @@ import (
 	"github.com/benbjohnson/hashfs"
 )
 
-//go:embed app.css vendor/htmx.min.js vendor/pico.min.css
+//go:embed app.css favicon.svg vendor/htmx.min.js vendor/pico.min.css
 var files embed.FS
 
 // Assets is the hashed file system and the URL of each file pages link to.
@@ -19,13 +19,14 @@ type Assets struct {
 	Pico string
 	App  string
 	HTMX string
+	Icon string
 }
 
 // New builds the hashed file system; the server mounts FS under /static/.
 func New() *Assets {
 	fsys := hashfs.NewFS(files)
 	url := func(name string) string { return "/static/" + fsys.HashName(name) }
-	return &Assets{FS: fsys, Pico: url("vendor/pico.min.css"), App: url("app.css"), HTMX: url("vendor/htmx.min.js")}
+	return &Assets{FS: fsys, Pico: url("vendor/pico.min.css"), App: url("app.css"), HTMX: url("vendor/htmx.min.js"), Icon: url("favicon.svg")}
 }
 
 // FileServer serves a's files: hashed names with a one-year immutable cache
