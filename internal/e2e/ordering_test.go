@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/procure-app/procure/internal/procure"
@@ -109,5 +110,56 @@ func TestOfficeAdminOrders(t *testing.T) {
 	)
 	if badge := text(t, ctx, "h1 .badge"); badge != "partially received" {
 		t.Errorf("PO status after partial receipt: %q", badge)
+	}
+}
+
+// TestOrderingWithoutJavaScript is the core of the journey in a browser
+// that runs no script: the search is a plain form, Add posts and comes
+// back with a message at the top of the page (htmx would have swapped one
+// into the row instead), and the cart submits.
+func TestOrderingWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	app := webtest.Start(t)
+	st := app.Store
+	muc := testkit.MustLocation(t, st, "MUC", "EUR")
+	testkit.MustUser(t, st, "office@example.test", testkit.Roles(procure.RoleOrderer), muc)
+	testkit.MustItem(t, st, "PAP-A4", "Office")
+	testkit.MustItem(t, st, "PEN-BLUE", "Office")
+	acme := testkit.MustVendor(t, st, "Acme Paper", procure.VendorApproved)
+	today := time.Now().UTC().Format(time.DateOnly)
+	end := time.Now().UTC().AddDate(1, 0, 0).Format(time.DateOnly)
+	testkit.MustContract(t, st, testkit.ContractSpec{Number: "C-A", VendorID: acme, Status: procure.ContractActive, Start: today, End: end,
+		Prices: []procure.PriceValues{{SKU: "PAP-A4", Tiers: testkit.Tiers("1", "4.20")}, {SKU: "PEN-BLUE", Tiers: testkit.Tiers("1", "0.80")}}})
+
+	ctx := browser(t)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, ctx, app.URL, "office@example.test", testkit.Password)
+	must(t, ctx, "search with the form",
+		chromedp.Navigate(app.URL+"/catalogue"),
+		chromedp.SendKeys(chromedp.ID("q"), "PAP"),
+		chromedp.Click(chromedp.CSS(`form[role="search"] button[type="submit"]`)),
+		chromedp.WaitNotPresent(chromedp.Search(`//td/code[text()="PEN-BLUE"]`)),
+	)
+	if u, _ := chromedp.Run(ctx, chromedp.Location()); !strings.Contains(u, "q=PAP") {
+		t.Errorf("the search's address %s does not carry the term (bookmarkable)", u)
+	}
+	row := `//tr[td/code[text()="PAP-A4"]]`
+	must(t, ctx, "add to the cart",
+		chromedp.SetValue(chromedp.Search(row+`//input[@name="qty"]`), "3"),
+		chromedp.Click(chromedp.Search(row+`//form[@action="/cart/lines"]//button`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash-ok")),
+	)
+	if msg := text(t, ctx, ".flash-ok"); !strings.Contains(msg, "Added 3 each") {
+		t.Errorf("after Add: %q", msg)
+	}
+	must(t, ctx, "submit the cart",
+		chromedp.Navigate(app.URL+"/cart"),
+		chromedp.Click(chromedp.CSS(".submit-order")),
+		chromedp.WaitVisible(chromedp.CSS(".flash-ok")),
+	)
+	if msg := text(t, ctx, ".flash-ok"); !strings.Contains(msg, "PO-") {
+		t.Errorf("after submitting: %q", msg)
 	}
 }
