@@ -158,7 +158,7 @@ func TestOwnerManagesLocationsAndReadsAudit(t *testing.T) {
 	// A filter typed wrong: the page says which value and why, and links
 	// to itself without them (the value is shown escaped).
 	r = app.Get(t, c, "/admin/audit?entity_id=%3Cb%3Eabc&entity=location")
-	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "<strong>entity id</strong> <code>&lt;b&gt;abc</code>: Enter a whole number.") ||
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "<strong>entity id</strong> <code>&#34;&lt;b&gt;abc&#34;</code>: Enter a whole number.") ||
 		!strings.Contains(r.Body, `<a href="/admin/audit">Show the page without them</a>`) {
 		t.Errorf("bad filter: %d %s", r.StatusCode, r.Body)
 	}

@@ -85,7 +85,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		q := r.URL.Query()
 		errs := make([]layout.QueryError, 0, len(fields))
 		for _, name := range slices.Sorted(maps.Keys(fields)) {
-			errs = append(errs, layout.QueryError{Name: name, Value: q.Get(name), Message: fields[name]})
+			errs = append(errs, layout.QueryError{Name: name, Value: shownValue(q.Get(name)), Message: fields[name]})
 		}
 		if rerr := render(w, r, status, layout.QueryErrorPage(errs, r.URL.Path)); rerr == nil {
 			return
@@ -153,4 +153,13 @@ func formStatus(err error) (int, bool) {
 		return http.StatusConflict, true
 	}
 	return 0, false
+}
+
+// shownValue is a value from the address as the page shows it back: in
+// quotes, control characters escaped, cut after 60 characters.
+func shownValue(v string) string {
+	if r := []rune(v); len(r) > 60 {
+		return strconv.Quote(string(r[:60])) + "…"
+	}
+	return strconv.Quote(v)
 }
