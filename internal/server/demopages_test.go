@@ -81,11 +81,10 @@ func TestDemoFormsRefuseGarbage(t *testing.T) {
 		seen := map[string]bool{}
 		walkDemo(t, app, c, func(path string, doc *html.Node) {
 			for _, f := range forms(doc) {
-				// One of each kind of form (the same action on another record
-				// is the same handler), and none that would end this walk.
+				// One of each kind of form: the same action on another record
+				// is the same handler.
 				kind := f.method + " " + linkKind(f.action)
-				if linkKind(f.action) == "" || seen[kind] || kind == "post /logout" || strings.HasSuffix(kind, "/sessions/end") ||
-					strings.HasSuffix(kind, "/password") || kind == "post /admin/users/{id}" {
+				if linkKind(f.action) == "" || seen[kind] || endsTheWalk(kind) {
 					continue
 				}
 				seen[kind] = true
@@ -99,28 +98,7 @@ func TestDemoFormsRefuseGarbage(t *testing.T) {
 			}
 			// Sent twice at once, as rendered (a double click, two tabs): the
 			// second gets an answer, not a server error, whichever wins.
-			v := url.Values{}
-			for name, val := range f.fields {
-				v.Set(name, val)
-			}
-			var wg sync.WaitGroup
-			codes := make([]int, 2)
-			for i := range codes {
-				wg.Go(func() {
-					req, _ := http.NewRequest(http.MethodPost, app.URL+f.action, strings.NewReader(v.Encode()))
-					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					req.Header.Set("Sec-Fetch-Site", "same-origin")
-					resp, err := c.Do(req)
-					if err != nil {
-						codes[i] = -1
-						return
-					}
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					codes[i] = resp.StatusCode
-				})
-			}
-			wg.Wait()
+			codes := postTwiceAtOnce(app, c, f)
 			for _, code := range codes {
 				sent++
 				statuses[code]++
@@ -158,6 +136,40 @@ func TestDemoFormsRefuseGarbage(t *testing.T) {
 		t.Errorf("only %d forms sent: the walk no longer reaches the app's forms", sent)
 	}
 	t.Logf("%d forms sent; answers by status: %v", sent, statuses)
+}
+
+// endsTheWalk reports whether a kind of form would sign the walking user
+// out or take their role away (sign-out, ending sessions, a new password,
+// editing a user: the owner's own roles among them).
+func endsTheWalk(kind string) bool {
+	return kind == "post /logout" || strings.HasSuffix(kind, "/sessions/end") || strings.HasSuffix(kind, "/password") ||
+		kind == "post /admin/users/{id}"
+}
+
+// postTwiceAtOnce sends f as rendered twice at the same time and returns
+// both statuses (-1 for a request that got no answer).
+func postTwiceAtOnce(app *webtest.App, c *http.Client, f form) []int {
+	v := url.Values{}
+	for name, val := range f.fields {
+		v.Set(name, val)
+	}
+	var wg sync.WaitGroup
+	codes := make([]int, 2)
+	for i := range codes {
+		wg.Go(func() {
+			codes[i] = -1
+			req, _ := http.NewRequest(http.MethodPost, app.URL+f.action, strings.NewReader(v.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			if resp, err := c.Do(req); err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				codes[i] = resp.StatusCode
+			}
+		})
+	}
+	wg.Wait()
+	return codes
 }
 
 // demoRoles signs in as each demo role.
