@@ -2,8 +2,6 @@ package e2e_test
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -14,8 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/procure-app/procure/internal/demo"
-	"github.com/procure-app/procure/internal/pricing"
-	"github.com/procure-app/procure/internal/testkit"
 	"github.com/procure-app/procure/internal/webtest"
 )
 
@@ -26,11 +22,7 @@ import (
 // strict policy would cause for any inline script or style).
 func TestDemoPagesRunWithoutBrowserErrors(t *testing.T) {
 	t.Parallel()
-	app := webtest.Start(t)
-	hasher, _ := testkit.Hasher(t)
-	if err := demo.Seed(t.Context(), app.Store, hasher, slog.New(slog.NewTextHandler(io.Discard, nil)), pricing.DateOf(time.Now())); err != nil {
-		t.Fatal(err)
-	}
+	app := webtest.StartDemo(t)
 	pages := map[string][]string{
 		"office@demo.test": {"/", "/catalogue", "/cart", "/requests", "/pos", "/pos/1", "/pos/1/print", "/suppliers", "/help", "/notifications"},
 		"procurement@demo.test": {"/approvals", "/contracts", "/contracts/1", "/vendors", "/items", "/reports/compliance", "/reports/utilisation",

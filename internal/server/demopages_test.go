@@ -3,7 +3,6 @@ package server_test
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,13 +10,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"golang.org/x/net/html"
 
 	"github.com/procure-app/procure/internal/demo"
-	"github.com/procure-app/procure/internal/pricing"
-	"github.com/procure-app/procure/internal/testkit"
 	"github.com/procure-app/procure/internal/webtest"
 )
 
@@ -30,7 +26,7 @@ import (
 // "not found", "not allowed" or a server error.
 func TestDemoPagesLabelledAndLinked(t *testing.T) {
 	t.Parallel()
-	app := demoApp(t)
+	app := webtest.StartDemo(t)
 	pages := 0
 	for _, email := range demoRoles {
 		c := signInDemo(t, app, email)
@@ -73,7 +69,7 @@ func TestDemoPagesLabelledAndLinked(t *testing.T) {
 // a person trying to break the app would: no answer is a server error.
 func TestDemoFormsRefuseGarbage(t *testing.T) {
 	t.Parallel()
-	app := demoApp(t)
+	app := webtest.StartDemo(t)
 	sent, statuses := 0, map[int]int{}
 	for _, email := range demoRoles {
 		c := signInDemo(t, app, email)
@@ -174,18 +170,6 @@ func postTwiceAtOnce(app *webtest.App, c *http.Client, f form) []int {
 
 // demoRoles signs in as each demo role.
 var demoRoles = []string{"office@demo.test", "procurement@demo.test", "finance@demo.test", "owner@demo.test"}
-
-// demoApp is the app on a fresh database seeded with the demo
-// organisation, as make run shows it.
-func demoApp(t *testing.T) *webtest.App {
-	t.Helper()
-	app := webtest.Start(t)
-	hasher, _ := testkit.Hasher(t)
-	if err := demo.Seed(t.Context(), app.Store, hasher, slog.New(slog.NewTextHandler(io.Discard, nil)), pricing.DateOf(time.Now())); err != nil {
-		t.Fatal(err)
-	}
-	return app
-}
 
 func signInDemo(t *testing.T, app *webtest.App, email string) *http.Client {
 	t.Helper()

@@ -16,7 +16,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/procure-app/procure/internal/demo"
 	"github.com/procure-app/procure/internal/pgtest"
+	"github.com/procure-app/procure/internal/pricing"
 	"github.com/procure-app/procure/internal/server"
 	"github.com/procure-app/procure/internal/store"
 	"github.com/procure-app/procure/internal/testkit"
@@ -40,6 +42,19 @@ func At(t time.Time) Option { return func(d *server.Deps) { d.Now = func() time.
 func Start(t testing.TB, opts ...Option) *App {
 	t.Helper()
 	return start(t, pgtest.Pool(t), opts...)
+}
+
+// StartDemo runs the app on a fresh database seeded with the demo
+// organisation, as make run shows it (every demo user signs in with
+// demo.Password).
+func StartDemo(t testing.TB, opts ...Option) *App {
+	t.Helper()
+	a := Start(t, opts...)
+	hasher, _ := testkit.Hasher(t)
+	if err := demo.Seed(t.Context(), a.Store, hasher, slog.New(slog.NewTextHandler(io.Discard, nil)), pricing.DateOf(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // Twin runs a second instance of the app on a's database, as a second
