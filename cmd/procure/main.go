@@ -155,6 +155,11 @@ func serve(args []string) error {
 		if err := demo.Seed(ctx, st, hasher, log, pricing.DateOf(time.Now().In(c.Location))); err != nil {
 			return err
 		}
+		emails := make([]string, len(demo.Users))
+		for i, u := range demo.Users {
+			emails[i] = u.Email
+		}
+		log.Info("demo sign-ins", "emails", strings.Join(emails, " "), "password", demo.Password)
 	}
 	sessions, stopCleanup := server.NewSessions(fixedPool, c.CookieSecure, c.SessionLifetime)
 	defer stopCleanup()
