@@ -201,6 +201,9 @@ func serve(args []string) error {
 		BaseContext:       func(net.Listener) context.Context { return context.Background() },
 	}
 	ln, err := net.Listen("tcp", c.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%w: another program (another make run?) serves on %s; stop it, or set ADDR to another address, like ADDR=127.0.0.1:8081", err, c.Addr)
+	}
 	if err != nil {
 		return err
 	}
