@@ -56,12 +56,7 @@ func TestSeedIsCompleteAndIdempotent(t *testing.T) {
 // receipts, invoices with exceptions, drift between sites.
 func TestSeedActivityFeedsTheReports(t *testing.T) {
 	t.Parallel()
-	st := store.New(pgtest.Pool(t))
-	hasher, _ := testkit.Hasher(t)
-	today := pricing.DateOf(time.Now())
-	if err := demo.Seed(t.Context(), st, hasher, slog.New(slog.NewTextHandler(io.Discard, nil)), today); err != nil {
-		t.Fatal(err)
-	}
+	st, today := seeded(t)
 	invoices, err := st.Invoices(t.Context(), store.InvoiceFilter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
@@ -95,12 +90,7 @@ func TestSeedActivityFeedsTheReports(t *testing.T) {
 // left out.
 func TestDemoComplianceAddsUp(t *testing.T) {
 	t.Parallel()
-	st := store.New(pgtest.Pool(t))
-	hasher, _ := testkit.Hasher(t)
-	today := pricing.DateOf(time.Now())
-	if err := demo.Seed(t.Context(), st, hasher, slog.New(slog.NewTextHandler(io.Discard, nil)), today); err != nil {
-		t.Fatal(err)
-	}
+	st, today := seeded(t)
 	period := procure.Period{From: today.AddDays(-120), To: today}
 	type sums struct{ on, off money.Amount }
 	want := map[string]*sums{}
@@ -161,4 +151,16 @@ func TestDemoComplianceAddsUp(t *testing.T) {
 			t.Errorf("the demo has no off-contract spend in EUR to check")
 		}
 	}
+}
+
+// seeded is a fresh database with the demo organisation, seeded today.
+func seeded(t *testing.T) (*store.Store, pricing.Date) {
+	t.Helper()
+	st := store.New(pgtest.Pool(t))
+	hasher, _ := testkit.Hasher(t)
+	today := pricing.DateOf(time.Now())
+	if err := demo.Seed(t.Context(), st, hasher, slog.New(slog.NewTextHandler(io.Discard, nil)), today); err != nil {
+		t.Fatal(err)
+	}
+	return st, today
 }
