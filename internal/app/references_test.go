@@ -112,11 +112,15 @@ func TestPOLineReferencesAreKeptByTheDatabase(t *testing.T) {
 	for _, tc := range []struct{ sql, constraint string }{
 		{`DELETE FROM items WHERE id = ` + itoa(w.pens), "items_kept"}, // never ordered, still kept
 		{`TRUNCATE items CASCADE`, "items_kept"},
+		{`UPDATE items SET id = DEFAULT WHERE id = ` + itoa(ok.item), "items_keys_fixed"},
 		{`DELETE FROM purchase_orders WHERE id = ` + itoa(ok.po), "purchase_orders_kept"},
+		{`TRUNCATE purchase_orders CASCADE`, "purchase_orders_kept"},
+		{`UPDATE purchase_orders SET id = DEFAULT WHERE id = ` + itoa(ok.po), "purchase_orders_keys_fixed"},
 		{`UPDATE purchase_orders SET vendor_id = ` + itoa(w.bolt) + ` WHERE id = ` + itoa(ok.po), "purchase_orders_keys_fixed"},
 		{`UPDATE purchase_orders SET location_id = ` + itoa(w.ber) + ` WHERE id = ` + itoa(ok.po), "purchase_orders_keys_fixed"},
 		{`DELETE FROM contract_prices WHERE id = ` + itoa(boltPens), "contract_prices_kept"}, // active contract, never ordered
 		{`UPDATE contract_prices SET contract_id = ` + itoa(draft) + ` WHERE id = ` + itoa(boltPens), "contract_prices_kept"},
+		{`TRUNCATE contract_prices CASCADE`, "contract_prices_kept"},
 		{`UPDATE contracts SET status = 'draft' WHERE id = ` + itoa(w.cheap), "contracts_no_return_to_draft"},
 		{`UPDATE po_lines SET item_id = ` + itoa(w.pens) + ` WHERE po_id = ` + itoa(ok.po), "po_lines_frozen"},
 		{`UPDATE po_lines SET vendor_id = ` + itoa(w.bolt) + ` WHERE po_id = ` + itoa(ok.po), "po_lines_frozen"},
