@@ -60,7 +60,7 @@ func main() {
 	conns := flag.Int("conns", 32, "concurrent connections (one signed-in office admin each)")
 	duration := flag.Duration("duration", 20*time.Second, "length of each measured run")
 	runs := flag.Int("runs", 2, "measured runs per scenario")
-	dbConns := flag.Int("dbconns", 20, "database connections of the server's pool (the app's DATABASE_MAX_CONNS default)")
+	dbConns := flag.Int("dbconns", 12, "database connections of the server's pool (the app's DATABASE_MAX_CONNS default)")
 	warmup := flag.Duration("warmup", 5*time.Second, "unmeasured load before each scenario's runs (connections, plans and caches warm, as in a running server)")
 	scenario := flag.String("scenario", "all", "all, catalogue, submit or reports")
 	cart := flag.String("cart", "both", "how a submitted cart's 20 lines spread: contract (one contract's price list: one or two POs), spread (20 contracts: 7 to 8 POs) or both")

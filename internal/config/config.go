@@ -22,8 +22,8 @@ import (
 // README's configuration table lists the same.
 type Config struct {
 	Addr            string        `env:"ADDR" envDefault:"127.0.0.1:8080"`
-	DatabaseURL     string        `env:"DATABASE_URL,required,notEmpty"` // or DATABASE_URL_FILE: a file holding it
-	DatabaseMaxConn int32         `env:"DATABASE_MAX_CONNS" envDefault:"20"`
+	DatabaseURL     string        `env:"DATABASE_URL,required,notEmpty"`     // or DATABASE_URL_FILE: a file holding it
+	DatabaseMaxConn int32         `env:"DATABASE_MAX_CONNS" envDefault:"12"` // see README: more only lengthened the tail
 	RunMigrations   bool          `env:"RUN_MIGRATIONS" envDefault:"true"`
 	LogFormat       string        `env:"LOG_FORMAT" envDefault:"auto"` // auto | json | text
 	LogLevel        string        `env:"LOG_LEVEL" envDefault:"info"`  // debug | info | warn | error

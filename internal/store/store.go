@@ -278,7 +278,7 @@ func SessionSettings(rp map[string]string) {
 	rp["jit"] = "off"
 	// Report aggregates over a quarter sort and hash ~650k rows: with the
 	// 4 MB default they spill to disk. 32 MB per sort or hash node keeps
-	// them in memory; with DATABASE_MAX_CONNS 20 the worst case stays well
+	// them in memory; with DATABASE_MAX_CONNS 12 the worst case stays well
 	// within a small server's RAM.
 	rp["work_mem"] = "32MB"
 }
