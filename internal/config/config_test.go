@@ -19,7 +19,7 @@ func TestParseDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8080" || c.SessionIdle != 30*time.Minute || c.SessionLifetime != 12*time.Hour ||
-		!c.RunMigrations || c.CookieSecure || c.Location.String() != "UTC" {
+		!c.RunMigrations || c.CookieSecure || c.Location.String() != "UTC" || c.DatabaseMaxConn != 12 {
 		t.Errorf("defaults: %+v", c)
 	}
 	if strings.Contains(c.Redacted().DatabaseURL, "secret") {
