@@ -171,13 +171,17 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	// Background work: the scheduled notifications job and, with SMTP
-	// configured, the outbox sender. Both are safe on several instances.
+	// Background work: the scheduled notifications job, the candidate
+	// cache warm-up and, with SMTP configured, the outbox sender. All are
+	// safe on several instances (the warm-up only reads).
 	bg, stopBG := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	defer func() { stopBG(); wg.Wait() }()
 	if c.ScheduleInterval > 0 {
 		wg.Go(func() { srv.App.RunScheduler(bg, c.ScheduleInterval, log) })
+	}
+	if c.CandidateWarmInterval > 0 {
+		wg.Go(func() { srv.App.RunCandidateWarmer(bg, c.CandidateWarmInterval, log) })
 	}
 	if c.SMTPHost != "" {
 		sender, err := mailer.NewSMTP(mailer.SMTPConfig{Host: c.SMTPHost, Port: c.SMTPPort, Username: c.SMTPUsername,

@@ -20,7 +20,8 @@ type App struct {
 	// Email: notifications also queue an email (SMTP is configured).
 	Email bool
 
-	cands *candidateCache // for submissions; nil: none (an App built without New)
+	cands  *candidateCache // for submissions; nil: none (an App built without New)
+	warmer candidateWarmer
 }
 
 // New builds an App.

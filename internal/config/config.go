@@ -41,6 +41,10 @@ type Config struct {
 	// ScheduleInterval is how often date-driven notifications (renewal
 	// notice, ending soon, milestones due) are looked for; 0 turns them off.
 	ScheduleInterval time.Duration `env:"SCHEDULE_INTERVAL" envDefault:"15m"`
+	// CandidateWarmInterval is how often the in-process cache of contract
+	// candidates for submissions is checked against the catalogue version
+	// and read afresh when it moved; 0 leaves it to fill as orders come.
+	CandidateWarmInterval time.Duration `env:"CANDIDATE_WARM_INTERVAL" envDefault:"10s"`
 	// Email is off unless SMTP_HOST is set.
 	SMTPHost       string        `env:"SMTP_HOST"`
 	SMTPPort       int           `env:"SMTP_PORT" envDefault:"587"`
@@ -134,6 +138,9 @@ func (c *Config) validate() error {
 	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
 	if c.ScheduleInterval < 0 {
 		errs = append(errs, errors.New("SCHEDULE_INTERVAL must not be negative (0 turns the scheduled job off)"))
+	}
+	if c.CandidateWarmInterval < 0 {
+		errs = append(errs, errors.New("CANDIDATE_WARM_INTERVAL must not be negative (0 turns the warm-up off)"))
 	}
 	if c.SMTPHost != "" {
 		if c.SMTPFrom == "" {

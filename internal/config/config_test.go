@@ -61,7 +61,7 @@ func TestEmailAndScheduleSettings(t *testing.T) {
 	t.Parallel()
 	base := "DATABASE_URL=postgres://u@h/db"
 	c, err := config.Parse([]string{base})
-	if err != nil || c.SMTPHost != "" || c.ScheduleInterval != 15*time.Minute || c.BaseURL != "http://localhost:8080" {
+	if err != nil || c.SMTPHost != "" || c.ScheduleInterval != 15*time.Minute || c.CandidateWarmInterval != 10*time.Second || c.BaseURL != "http://localhost:8080" {
 		t.Fatalf("defaults: %+v %v", c, err)
 	}
 	f := filepath.Join(t.TempDir(), "pw")
@@ -77,8 +77,8 @@ func TestEmailAndScheduleSettings(t *testing.T) {
 		t.Error("Redacted shows the SMTP password")
 	}
 	_, err = config.Parse([]string{base, "SMTP_HOST=mail.example.com", "SMTP_PORT=0", "SMTP_TLS=maybe", "BASE_URL=procure.example.com",
-		"SCHEDULE_INTERVAL=-1m"})
-	for _, want := range []string{"SMTP_FROM", "SMTP_PORT", "SMTP_TLS", "BASE_URL", "SCHEDULE_INTERVAL"} {
+		"SCHEDULE_INTERVAL=-1m", "CANDIDATE_WARM_INTERVAL=-1s"})
+	for _, want := range []string{"SMTP_FROM", "SMTP_PORT", "SMTP_TLS", "BASE_URL", "SCHEDULE_INTERVAL", "CANDIDATE_WARM_INTERVAL"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s: %v", want, err)
 		}

@@ -70,6 +70,27 @@ func (tx *Tx) CandidatesAt(ctx context.Context, itemIDs []int64, today pricing.D
 	return cands, version, nil
 }
 
+// PricedItemIDs returns up to limit ids of items that some contract has a
+// price row for, ascending, from after on: what the candidate cache's
+// warm-up walks (contract_prices_item_idx, a few thousand at a time).
+func (tx *Tx) PricedItemIDs(ctx context.Context, after int64, limit int) ([]int64, error) {
+	rows, err := tx.db.Query(ctx, `
+		SELECT DISTINCT item_id FROM contract_prices WHERE item_id > $1 ORDER BY item_id LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, classify(err, "priced items")
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return ids, classify(err, "priced items")
+}
+
+// CatalogueVersion returns the catalogue version (migration 0013): it moves
+// with every committed change to what a candidate price holds.
+func (s *Store) CatalogueVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.pool.QueryRow(ctx, `SELECT version FROM catalogue_version`).Scan(&v)
+	return v, classify(err, "catalogue version")
+}
+
 // CartCapsLeft queues reading, in one statement and so from one snapshot,
 // the catalogue version and the cap left (cap minus committed spend) on
 // every capped contract with a price row for a catalogue item in user's
