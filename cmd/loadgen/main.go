@@ -18,7 +18,7 @@
 // 20-line order, with the same client and pool, and reads each shape's
 // runs against it (againstReference).
 //
-//	loadgen [-conns 32] [-duration 20s] [-warmup 5s] [-runs 2] [-scenario all|catalogue|submit|reports] [-cart both|contract|spread]
+//	loadgen [-conns 32] [-duration 20s] [-warmup 5s] [-runs 2] [-scenario all|catalogue|submit|reports] [-cart both|contract|spread] [-reference=false] [-warm=false]
 package main
 
 import (
@@ -65,6 +65,8 @@ func main() {
 	warmup := flag.Duration("warmup", 5*time.Second, "unmeasured load before each scenario's runs (connections, plans and caches warm, as in a running server)")
 	scenario := flag.String("scenario", "all", "all, catalogue, submit or reports")
 	cart := flag.String("cart", "both", "how a submitted cart's 20 lines spread: contract (one contract's price list: one or two POs), spread (20 contracts: 7 to 8 POs) or both")
+	withRef := flag.Bool("reference", true, "measure the bare-insert reference before submissions (false: skip it while iterating; the target is then read against the issue's absolute figures only)")
+	warm := flag.Bool("warm", true, "warm the candidate cache before submissions and keep it warm, as procure serve does (false: as with CANDIDATE_WARM_INTERVAL=0, the cache fills as orders come)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (server and load) to this file")
 	flag.Parse()
 	if *profile != "" {
@@ -80,14 +82,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen: -cart is contract, spread or both")
 		os.Exit(2)
 	}
-	if err := run(*conns, int32(*dbConns), *duration, *warmup, *runs, *scenario, shapes); err != nil {
+	if err := run(*conns, int32(*dbConns), *duration, *warmup, *runs, *scenario, shapes, *withRef, *warm); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, scenario string, shapes []store.BenchCart) error {
+func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, scenario string, shapes []store.BenchCart, withRef, warm bool) error {
 	ctx := context.Background()
 	dbURL := os.Getenv("DATABASE_URL")
 	if dbURL == "" {
@@ -225,9 +227,11 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 		}
 	}
 	if scenario == "all" || scenario == "submit" {
-		reference, err := bareBench(ctx, st, conns, duration, warmup, runs)
-		if err != nil {
-			return err
+		var reference result
+		if withRef {
+			if reference, err = bareBench(ctx, st, conns, duration, warmup, runs); err != nil {
+				return err
+			}
 		}
 		start := time.Now()
 		if err := st.VacuumBenchOrders(ctx); err != nil {
@@ -241,19 +245,23 @@ func run(conns int, dbConns int32, duration, warmup time.Duration, runs int, sce
 			time.Since(start).Round(time.Second), float64(lines)/1e6)
 		// As procure serve does: the candidate cache is warmed at start-up
 		// and kept warm in the background (CANDIDATE_WARM_INTERVAL).
-		start = time.Now()
-		state, _, err := srv.App.KeepCandidatesWarm(ctx)
-		if err != nil {
-			return err
+		if warm {
+			start = time.Now()
+			state, _, err := srv.App.KeepCandidatesWarm(ctx)
+			if err != nil {
+				return err
+			}
+			var ms runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			fmt.Printf("candidate cache warmed as the server does at start-up (untimed): %d items in %s, heap %d MB\n",
+				state.Items, time.Since(start).Round(time.Millisecond), ms.HeapAlloc>>20)
+			wctx, stopWarmer := context.WithCancel(ctx)
+			defer stopWarmer()
+			go srv.App.RunCandidateWarmer(wctx, 10*time.Second, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+		} else {
+			fmt.Println("candidate cache not warmed (-warm=false): it fills as orders come")
 		}
-		var ms runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&ms)
-		fmt.Printf("candidate cache warmed as the server does at start-up (untimed): %d items in %s, heap %d MB\n",
-			state.Items, time.Since(start).Round(time.Millisecond), ms.HeapAlloc>>20)
-		wctx, stopWarmer := context.WithCancel(ctx)
-		defer stopWarmer()
-		go srv.App.RunCandidateWarmer(wctx, 10*time.Second, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 		clients, err := signIn(ctx, st, base, conns, conns)
 		if err != nil {
 			return err
