@@ -237,7 +237,7 @@ func (a *App) RunCandidateWarmer(ctx context.Context, interval time.Duration, lo
 			}
 		case warmed:
 			log.InfoContext(ctx, "candidate cache warm", "items", state.Items, "catalogue_version", state.Version,
-				"took", time.Since(start).Round(time.Millisecond))
+				"took_ms", time.Since(start).Milliseconds())
 		}
 		select {
 		case <-ctx.Done():
