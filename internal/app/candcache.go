@@ -123,7 +123,7 @@ func (c *candidateCache) held(version int64, today pricing.Date) int {
 const warmChunk = 1000
 
 // warmCandidates reads the candidates of every item some contract prices
-// into the cache, a chunk at a time: submissions then read none
+// on today into the cache, a chunk at a time: submissions then read none
 // themselves (on the bench's uniformly spread carts, six submissions in
 // ten read some while the cache filled only as they went, ~1.2 ms of
 // Postgres each, and a round trip). The chunks are kept under the
@@ -133,12 +133,11 @@ const warmChunk = 1000
 // walk under and how many items it read; done is false when the version
 // moved during the walk (the cache has started over for the new
 // catalogue, which the next warm-up reads).
-func (a *App) warmCandidates(ctx context.Context) (version int64, items int, done bool, err error) {
+func (a *App) warmCandidates(ctx context.Context, today pricing.Date) (version int64, items int, done bool, err error) {
 	chunk := a.warmer.chunk
 	if chunk <= 0 {
 		chunk = warmChunk
 	}
-	today := a.Today()
 	limit := a.cands.max - a.cands.max/10
 	version = -1
 	var after int64
@@ -169,6 +168,9 @@ func (a *App) warmCandidates(ctx context.Context) (version int64, items int, don
 		a.cands.put(at, today, ids, cands)
 		items += len(ids)
 		after = ids[len(ids)-1]
+		if a.warmer.stepped != nil {
+			a.warmer.stepped()
+		}
 	}
 	return version, items, true, nil
 }
@@ -188,6 +190,9 @@ type candidateWarmer struct {
 	warmed WarmState
 	ok     bool // warmed holds a complete warm-up
 	chunk  int  // items per step; 0: warmChunk (tests set less)
+	// stepped, when set, runs after each step (tests change the catalogue
+	// in the middle of a walk).
+	stepped func()
 }
 
 // KeepCandidatesWarm warms the candidate cache when it is not warm: no
@@ -211,7 +216,7 @@ func (a *App) KeepCandidatesWarm(ctx context.Context) (state WarmState, warmed b
 	if w.ok && v == w.warmed.Version && today == w.warmed.Day && a.cands.held(v, today) >= w.warmed.Items {
 		return w.warmed, false, nil
 	}
-	version, n, done, err := a.warmCandidates(ctx)
+	version, n, done, err := a.warmCandidates(ctx, today)
 	if err != nil || !done {
 		return w.warmed, false, err
 	}

@@ -201,6 +201,41 @@ func TestKeepCandidatesWarm(t *testing.T) {
 	}
 	holdsCurrent(a, moved.Version)
 
+	// The catalogue moves in the middle of a walk: the walk stops there
+	// (the cache started over for the new version) and the next call
+	// reads the new catalogue whole.
+	amend := func(item int, sku, price string) {
+		t.Helper()
+		rows, err := st.PriceRows(ctx, cheap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if r.ItemID == priced[item] {
+				if _, err := st.AmendPrice(ctx, 0, cheap, r.ID, procure.PriceValues{SKU: sku, Tiers: testkit.Tiers("1", price), ValidFrom: &today}, today); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	steps := 0
+	a.warmer.stepped = func() {
+		if steps++; steps == 1 {
+			amend(0, "A-1", "5.25")
+		}
+	}
+	amend(2, "A-3", "2.25") // so that a warm-up is due
+	if stopped, warmed, err := a.KeepCandidatesWarm(ctx); err != nil || warmed || stopped != moved || steps != 1 {
+		t.Fatalf("walk under a moving catalogue: %+v after %d steps, warmed %v, %v; want it stopped at the second read, the last complete warm-up kept", stopped, steps, warmed, err)
+	}
+	a.warmer.stepped = nil
+	again, warmed, err := a.KeepCandidatesWarm(ctx)
+	if err != nil || !warmed || again.Version <= moved.Version || again.Items != len(priced) {
+		t.Fatalf("after the stopped walk: %+v, warmed %v, %v; want the new catalogue read whole", again, warmed, err)
+	}
+	holdsCurrent(a, again.Version)
+	moved = again
+
 	// The cache lost what was read (it starts over when full): read again.
 	small := newApp(4) // nine tenths: 4 - 4/10 = 4 items at most
 	state, warmed, err = small.KeepCandidatesWarm(ctx)
