@@ -145,3 +145,12 @@ func unreadText(unread int) string {
 	}
 	return strconv.Itoa(unread)
 }
+
+// flashRole is the ARIA role of a one-time message: an error interrupts
+// (alert), anything else is announced politely (status).
+func flashRole(kind string) string {
+	if kind == "error" {
+		return "alert"
+	}
+	return "status"
+}

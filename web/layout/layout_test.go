@@ -59,3 +59,22 @@ func TestNavigationMarksTheCurrentPage(t *testing.T) {
 		}
 	}
 }
+
+// A one-time message carried over a redirect is announced as an alert
+// when it is an error, politely otherwise.
+func TestFlashRoleFollowsItsKind(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		kind, role string
+	}{{"error", "alert"}, {"ok", "status"}, {"info", "status"}} {
+		ctx := layout.WithChrome(t.Context(), layout.Chrome{Flash: layout.Flash{Kind: tt.kind, Text: "Saved"}, Path: "/"})
+		var b strings.Builder
+		if err := layout.ErrorPage(404, "Gone").Render(ctx, &b); err != nil {
+			t.Fatal(err)
+		}
+		want := `<div class="flash flash-` + tt.kind + `" role="` + tt.role + `">Saved</div>`
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s: want %s in the page", tt.kind, want)
+		}
+	}
+}
