@@ -122,8 +122,9 @@ func (c *candidateCache) held(version int64, today pricing.Date) int {
 // on the bench data, tens of milliseconds of one connection.
 const warmChunk = 1000
 
-// warmCandidates reads the candidates of every item some contract prices
-// on today into the cache, a chunk at a time: submissions then read none
+// warmCandidates reads the candidates for today of every item some
+// contract has a price row for into the cache, a chunk at a time (an item
+// no contract offers today is kept with none): submissions then read none
 // themselves (on the bench's uniformly spread carts, six submissions in
 // ten read some while the cache filled only as they went, ~1.2 ms of
 // Postgres each, and a round trip). The chunks are kept under the
@@ -131,8 +132,8 @@ const warmChunk = 1000
 // nine tenths of the cache's bound at most, so that items beyond it are
 // still kept as submissions read them. It returns the version it read the
 // walk under and how many items it read; done is false when the version
-// moved during the walk (the cache has started over for the new
-// catalogue, which the next warm-up reads).
+// moved during the walk: the chunk read under the new version is not
+// kept, and the next warm-up reads the new catalogue from the start.
 func (a *App) warmCandidates(ctx context.Context, today pricing.Date) (version int64, items int, done bool, err error) {
 	chunk := a.warmer.chunk
 	if chunk <= 0 {
