@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/procure-app/procure/internal/money"
@@ -37,6 +38,10 @@ type candidateCache struct {
 	today   pricing.Date // the day they were read for (a price row's window ends on a day)
 	items   map[int64][]pricing.Candidate
 	max     int // items held at most; then the cache starts over
+	// readThrough counts the items submissions read from Postgres: not
+	// held, or held with a capped contract whose cap left the submission
+	// did not read (tests check that a warm cache serves a cart whole).
+	readThrough atomic.Int64
 }
 
 // maxCachedItems bounds the memory the cache holds: an item's candidates
@@ -105,6 +110,13 @@ func (c *candidateCache) put(version int64, today pricing.Date, ids []int64, can
 			kept[i] = cand
 		}
 		c.items[id] = kept
+	}
+}
+
+// countRead counts n items a submission read from Postgres.
+func (c *candidateCache) countRead(n int) {
+	if c != nil {
+		c.readThrough.Add(int64(n))
 	}
 }
 

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -46,13 +47,27 @@ func TestSubmitUsesTheCurrentCatalogueAndCaps(t *testing.T) {
 		return procure.PurchaseOrder{}
 	}
 
+	// reads checks how many items a's submissions read from Postgres since
+	// the last check (the rest came from the cache).
+	last := map[*app.App]int64{}
+	reads := func(a *app.App, what string, want int64) {
+		t.Helper()
+		got := a.CandidateReads() - last[a]
+		last[a] = a.CandidateReads()
+		if got != want {
+			t.Errorf("%s: %d items' candidates read from Postgres, want %d", what, got, want)
+		}
+	}
+
 	// Paper at 5.00, then 6.00 after procurement changed it elsewhere.
 	if po := submit(w.a, w.office, w.paper, "10", "cache-price-key-0001"); po.Total.String() != "50.00" {
 		t.Fatalf("first order %s, want 50.00", po.Total)
 	}
+	reads(w.a, "first paper order", 1)
 	if po := submit(w.a, w.office, w.paper, "10", "cache-price-key-0002"); po.Total.String() != "50.00" {
 		t.Fatalf("second order %s, want 50.00", po.Total)
 	}
+	reads(w.a, "second paper order", 0)
 	rows, err := w.st.PriceRows(ctx, w.cheap)
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +84,7 @@ func TestSubmitUsesTheCurrentCatalogueAndCaps(t *testing.T) {
 	if po := submit(w.a, w.office, w.paper, "10", "cache-price-key-0003"); po.Total.String() != "60.00" {
 		t.Fatalf("after the price change: %s, want 60.00", po.Total)
 	}
+	reads(w.a, "paper order after the price change", 1)
 
 	// Toner on a contract capped at 100.00 (1.00 each), else 1.30 elsewhere.
 	toner := testkit.MustItem(t, w.st, "TON-1", "Toner")
@@ -81,16 +97,18 @@ func TestSubmitUsesTheCurrentCatalogueAndCaps(t *testing.T) {
 		q        string
 		contract string
 		total    string
+		reads    int64 // items read from Postgres, not the cache
 	}{
-		{w.a, "30", "C-CAP", "30.00"},   // read and kept
-		{w.a, "30", "C-CAP", "30.00"},   // kept: 70.00 left, read now
-		{other, "40", "C-CAP", "40.00"}, // the other instance fills the cap
-		{w.a, "1", "C-SPARE", "1.30"},   // kept, but nothing left: the next contract
+		{w.a, "30", "C-CAP", "30.00", 1},   // read (the catalogue moved) and kept
+		{w.a, "30", "C-CAP", "30.00", 0},   // kept: 70.00 left, read now with the version
+		{other, "40", "C-CAP", "40.00", 1}, // the other instance reads it and fills the cap
+		{w.a, "1", "C-SPARE", "1.30", 0},   // kept, but nothing left: the next contract
 	} {
 		po := submit(want.a, w.office, toner, want.q, "cache-cap-key-000"+string(rune('1'+i)))
 		if len(po.Lines) != 1 || po.Lines[0].ContractNumber != want.contract || po.Total.String() != want.total {
 			t.Fatalf("toner order %d: %s on %+v, want %s on %s", i+1, po.Total, po.Lines, want.total, want.contract)
 		}
+		reads(want.a, fmt.Sprintf("toner order %d", i+1), want.reads)
 	}
 	if c, _ := w.st.ContractByID(ctx, capped); c.Committed.String() != "100.00" {
 		t.Errorf("capped contract committed %s, want 100.00", c.Committed)

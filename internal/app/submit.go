@@ -66,10 +66,12 @@ func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int6
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		res = SubmitResult{}
 		// One round trip: the location, the request (unless the key was
-		// used), the cart taken, and, unless caps must be locked first,
-		// the catalogue version with the cap left on the contracts that
-		// price its items (cartCandidates). Whatever fails below rolls it
-		// back.
+		// used), unless caps must be locked first the catalogue version
+		// with the cap left on the contracts that price the cart's items
+		// (cartCandidates), and the cart taken. The caps are read before
+		// the cart is taken: read after, they find no cart, and every
+		// capped candidate would be read from Postgres again. Whatever
+		// fails below rolls it back.
 		var (
 			b        store.Batch
 			loc      procure.Location
@@ -81,10 +83,10 @@ func (a *App) submitRequest(ctx context.Context, u procure.User, locationID int6
 		)
 		b.LocationByID(u.OrderScope(), locationID, &loc)
 		b.InsertRequest(u.ID, locationID, key, now, &reqID)
-		b.TakeCart(u.ID, locationID, &cart)
 		if !lockFirst {
 			b.CartCapsLeft(u.ID, locationID, &version, &capsLeft)
 		}
+		b.TakeCart(u.ID, locationID, &cart)
 		if err := tx.Send(ctx, &b); err != nil {
 			return err
 		}
@@ -165,12 +167,14 @@ func (a *App) cartCandidates(ctx context.Context, tx *store.Tx, itemIDs []int64,
 	if len(missing) == 0 {
 		return cands, nil
 	}
+	a.cands.countRead(len(missing))
 	read, at, err := tx.CandidatesAt(ctx, missing, today)
 	if err != nil {
 		return nil, err
 	}
 	a.cands.put(at, today, missing, read)
 	if at != version {
+		a.cands.countRead(len(itemIDs))
 		read, at, err = tx.CandidatesAt(ctx, itemIDs, today)
 		if err != nil {
 			return nil, err
