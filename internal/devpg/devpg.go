@@ -254,17 +254,7 @@ func (c *Cluster) Start(ctx context.Context) error {
 		}
 		c.Port = p
 	}
-	args := []string{"-D", c.DataDir, "-p", strconv.Itoa(c.Port),
-		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
-		"-c", "max_connections=400", "-c", "shared_buffers=128MB"}
-	if c.Fast {
-		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
-	}
-	if c.Server {
-		for _, kv := range ServerSettings(MemTotal()) {
-			args = append(args, "-c", kv)
-		}
-	}
+	args := append([]string{"-D", c.DataDir, "-p", strconv.Itoa(c.Port)}, c.settings()...)
 	c.logPath = filepath.Join(filepath.Dir(c.DataDir), filepath.Base(c.DataDir)+".log")
 	logf, err := os.OpenFile(c.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
@@ -279,6 +269,28 @@ func (c *Cluster) Start(ctx context.Context) error {
 	c.cmd, c.exited = cmd, make(chan error, 1)
 	go func() { c.exited <- cmd.Wait(); logf.Close() }()
 	return c.waitReady(ctx)
+}
+
+// settings are the -c options the server runs with.
+func (c *Cluster) settings() []string {
+	args := []string{"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+		"-c", "max_connections=400", "-c", "shared_buffers=128MB"}
+	if c.Fast {
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	if c.Server {
+		for _, kv := range ServerSettings(MemTotal()) {
+			args = append(args, "-c", kv)
+		}
+	}
+	return args
+}
+
+// Running reports whether a server already runs on DataDir (Start would
+// adopt it).
+func (c *Cluster) Running() bool {
+	_, ok := c.runningPort()
+	return ok
 }
 
 // runningPort reads postmaster.pid: a live server on this data directory

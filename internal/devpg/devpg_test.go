@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -99,6 +100,13 @@ func startStop(t *testing.T, runner *devpg.Runner, server bool) {
 	}
 	if !c.Initialized() {
 		t.Fatal("not initialised after Init")
+	}
+	if server {
+		// What the benchmark server's shared buffers take in huge pages:
+		// at least the 128 MB minimum of buffers (64 pages of 2 MB).
+		if n, err := c.HugePagesNeeded(); err != nil || (runtime.GOOS == "linux" && n < 64) {
+			t.Errorf("HugePagesNeeded() = %d, %v; want at least 64", n, err)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

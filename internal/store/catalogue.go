@@ -99,7 +99,10 @@ func (s *Store) CatalogueVersion(ctx context.Context) (int64, error) {
 // move the version. The cart's items come as an array, not an IN
 // subquery, so that the plan does not hinge on the cart's size (with the
 // subquery, a generic plan's estimate was ~13 times one cart's, and the
-// query was planned afresh every time).
+// query was planned afresh every time); so do their contracts, looked up
+// by key (as an IN subquery they were a hash join over a sequential scan
+// of every contract: 121 buffers and 0.19 ms against 73 and 0.13 ms for a
+// one-contract cart on the bench data).
 func (b *Batch) CartCapsLeft(userID, locationID int64, version *int64, into *map[int64]money.Amount) {
 	b.b.Queue(`
 		SELECT v.version, COALESCE(c.ids, '{}'), COALESCE(c.curs, '{}'), COALESCE(c.lefts, '{}')
@@ -107,10 +110,10 @@ func (b *Batch) CartCapsLeft(userID, locationID int64, version *int64, into *map
 			SELECT array_agg(c.id ORDER BY c.id) AS ids, array_agg(c.currency ORDER BY c.id) AS curs,
 			       array_agg((c.cap - c.committed)::text ORDER BY c.id) AS lefts
 			FROM contracts c
-			WHERE c.cap IS NOT NULL AND c.id IN (
+			WHERE c.cap IS NOT NULL AND c.id = ANY (ARRAY(
 				SELECT p.contract_id FROM contract_prices p
 				WHERE p.item_id = ANY (ARRAY(SELECT cl.item_id FROM cart_lines cl
-				                             WHERE cl.user_id = $1 AND cl.location_id = $2 AND cl.item_id IS NOT NULL)))) c`,
+				                             WHERE cl.user_id = $1 AND cl.location_id = $2 AND cl.item_id IS NOT NULL))))) c`,
 		userID, locationID).QueryRow(func(row pgx.Row) error {
 		var (
 			ids         []int64
