@@ -89,6 +89,8 @@ func TestPOLineReferencesAreKeptByTheDatabase(t *testing.T) {
 		{"another location than the PO's", []line{with(func(l *line) { l.loc = w.ber })}},
 		{"another vendor than the PO's", []line{with(func(l *line) { l.vendor = w.bolt })}},
 		{"unknown item", []line{with(func(l *line) { l.item = 99_999_999 })}},
+		{"unknown item on a line without a contract price", []line{with(func(l *line) { l.item, l.contract, l.price = 99_999_999, 0, 0 })}},
+		{"another item's price row", []line{with(func(l *line) { l.item = w.pens })}},
 		{"unknown price row", []line{with(func(l *line) { l.price = 99_999_999 })}},
 		{"another contract's price row", []line{with(func(l *line) { l.price = boltPens })}},
 		{"a draft contract's price row", []line{with(func(l *line) { l.contract, l.price = draft, draftPaper })}},
