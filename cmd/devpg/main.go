@@ -109,10 +109,10 @@ func run(log *slog.Logger, test, server bool, dataDir string, argv []string) (in
 			return 1, err
 		}
 	}
-	huge := 0
+	checkHuge := func() {}
 	if server && !c.Running() {
 		var release func()
-		huge, release = hugePages(log, c)
+		checkHuge, release = hugePages(log, c)
 		defer release() // registered before Stop's defer: runs after the server is gone
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -121,12 +121,7 @@ func run(log *slog.Logger, test, server bool, dataDir string, argv []string) (in
 	if err != nil {
 		return 1, err
 	}
-	if huge > 0 {
-		// Postgres claims its huge pages at start: none left free means it took them.
-		if avail, err := devpg.KernelHugePool.Available(); err == nil && avail >= huge {
-			log.Warn("Postgres left the huge pages reserved for it unused: shared buffers on regular pages", "huge_pages_free", avail)
-		}
-	}
+	checkHuge()
 	defer func() {
 		if err := c.Stop(); err != nil {
 			log.Error(err.Error())
@@ -147,24 +142,25 @@ func run(log *slog.Logger, test, server bool, dataDir string, argv []string) (in
 
 // hugePages reserves huge pages for the server's shared buffers when the
 // kernel has too few free (devpg/hugepages.go: on this machine submissions
-// ran ~1.5 times as fast), and returns what gives them back. Without them
-// (not root, not Linux, memory short) the server runs on regular pages,
-// and the log says so and what to run.
-// It returns how many the server should take (0: none).
-func hugePages(log *slog.Logger, c *devpg.Cluster) (need int, release func()) {
-	release = func() {}
+// ran ~1.5 times as fast). It returns a check to run once the server is up
+// (Postgres claims its huge pages at start; if as many are still free, it
+// took none) and what gives the reserved pages back. Without them (not
+// root, not Linux, memory short) the server runs on regular pages, and the
+// log says so and what to run.
+func hugePages(log *slog.Logger, c *devpg.Cluster) (check, release func()) {
+	check, release = func() {}, func() {}
 	if runtime.GOOS != "linux" {
-		return 0, release
+		return check, release
 	}
 	need, err := c.HugePagesNeeded()
 	if err != nil || need == 0 {
 		log.Warn("shared buffers on regular pages: huge pages unknown here", "err", err)
-		return 0, release
+		return check, release
 	}
 	r, err := devpg.KernelHugePool.Reserve(need)
 	if err != nil {
 		log.Warn("shared buffers on regular pages (slower: every backend faults each buffer page in)", "huge_pages_needed", need, "err", err)
-		return 0, release
+		return check, release
 	}
 	if r.After == r.Before {
 		log.Info("huge pages free for the shared buffers", "huge_pages", need)
@@ -172,7 +168,15 @@ func hugePages(log *slog.Logger, c *devpg.Cluster) (need int, release func()) {
 		log.Info("huge pages reserved for the shared buffers until the server stops", "huge_pages", need,
 			"vm.nr_hugepages", fmt.Sprintf("%d -> %d", r.Before, r.After))
 	}
-	return need, func() {
+	before, err := devpg.KernelHugePool.Available()
+	if err == nil {
+		check = func() {
+			if after, err := devpg.KernelHugePool.Available(); err == nil && after > before-need {
+				log.Warn("Postgres did not take the huge pages free for it: shared buffers on regular pages", "huge_pages_free", after)
+			}
+		}
+	}
+	return check, func() {
 		if err := r.Release(); err != nil {
 			log.Error("huge pages not given back", "err", err, "vm.nr_hugepages", r.Before)
 		}
