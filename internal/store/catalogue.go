@@ -96,7 +96,8 @@ func (s *Store) CatalogueVersion(ctx context.Context) (int64, error) {
 // every capped contract with a price row for a catalogue item in user's
 // cart for location: with the items' candidates kept under that version,
 // what a submission reads fresh. Caps move with every order and never
-// move the version. The cart's items come as an array, not an IN
+// move the version. It reads the cart: queue it before TakeCart, which
+// empties it (after, it finds no items and returns no caps). The cart's items come as an array, not an IN
 // subquery, so that the plan does not hinge on the cart's size (with the
 // subquery, a generic plan's estimate was ~13 times one cart's, and the
 // query was planned afresh every time); so do their contracts, looked up
