@@ -72,6 +72,13 @@ func (a *App) Twin(t testing.TB, opts ...Option) *App {
 	return start(t, pool, opts...)
 }
 
+// StartOn runs the app on pool's database (a fresh one, from pgtest) until
+// t ends: for a test that needs its own pool settings, such as a tracer.
+func StartOn(t testing.TB, pool *pgxpool.Pool, opts ...Option) *App {
+	t.Helper()
+	return start(t, pool, opts...)
+}
+
 func start(t testing.TB, pool *pgxpool.Pool, opts ...Option) *App {
 	fixedPool, err := store.OpenFixedPool(t.Context(), pool) // as cmd/procure serve does
 	if err != nil {
