@@ -466,16 +466,20 @@ func (s *Store) BackendPID(ctx context.Context) (int, error) {
 	return pid, classify(err, "backend pid")
 }
 
-// VacuumBenchOrders vacuums the tables submissions write, so
-// that a measured run starts from a vacuumed database, as after a quiet
-// night. Autovacuum visits the 7 GB PO-line table after every ~1.5
+// VacuumBenchOrders vacuums and analyzes the tables submissions write,
+// so that a measured run starts from a vacuumed database, as after a
+// quiet night. Autovacuum visits the 7 GB PO-line table after every ~1.5
 // million new lines (a fifth of it), and when that landed inside a 20 s
 // run it halved the run's figure; its cost is real, but it belongs to the
 // hours of ordering that triggered it, not to whichever run it hits.
-// It may take minutes (a cold server).
+// Autoanalyze falls due after a tenth as many, and one ANALYZE of
+// po_lines (sampling and comparing resolution records) took ~1.5 s of a
+// core inside a 15 s window: analyzed here, a run starts with no analyze
+// owed, though on a small dataset enough lines for the next one are added
+// within a run. It may take minutes (a cold server).
 func (s *Store) VacuumBenchOrders(ctx context.Context) error {
 	return s.untimed(ctx, "vacuum bench orders", func(c *pgxpool.Conn) error {
-		_, err := c.Exec(ctx, `VACUUM po_lines, purchase_orders, purchase_requests, request_lines, audit_events, cart_lines, contract_committed`)
+		_, err := c.Exec(ctx, `VACUUM (ANALYZE) po_lines, purchase_orders, purchase_requests, request_lines, audit_events, cart_lines, contract_committed`)
 		return err
 	})
 }
