@@ -472,7 +472,7 @@ func (s *Store) BackendPID(ctx context.Context) (int, error) {
 // million new lines (a fifth of it), and when that landed inside a 20 s
 // run it halved the run's figure; its cost is real, but it belongs to the
 // hours of ordering that triggered it, not to whichever run it hits.
-// Autoanalyze falls due after a tenth as many, and one ANALYZE of
+// Autoanalyze falls due after half as many, and one ANALYZE of
 // po_lines (sampling and comparing resolution records) took ~1.5 s of a
 // core inside a 15 s window: analyzed here, a run starts with no analyze
 // owed, though on a small dataset enough lines for the next one are added
