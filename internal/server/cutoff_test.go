@@ -20,8 +20,9 @@ import (
 )
 
 // cutter terminates the backend of the connection that is about to send
-// a statement containing match, once armed: Postgres going away in the
-// middle of a transaction, as when it is stopped mid-order.
+// a statement (or a batch holding one) containing match, once armed:
+// Postgres going away in the middle of a transaction, as when it is
+// stopped mid-order.
 type cutter struct {
 	admin *pgxpool.Pool
 	match string
@@ -31,7 +32,29 @@ type cutter struct {
 }
 
 func (c *cutter) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
-	if strings.Contains(data.SQL, c.match) && c.armed.CompareAndSwap(true, false) {
+	if strings.Contains(data.SQL, c.match) {
+		c.terminate(ctx, conn)
+	}
+	return ctx
+}
+
+func (c *cutter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (c *cutter) TraceBatchStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceBatchStartData) context.Context {
+	for _, q := range data.Batch.QueuedQueries {
+		if strings.Contains(q.SQL, c.match) {
+			c.terminate(ctx, conn)
+			break
+		}
+	}
+	return ctx
+}
+
+func (c *cutter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (c *cutter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+func (c *cutter) terminate(ctx context.Context, conn *pgx.Conn) {
+	if c.armed.CompareAndSwap(true, false) {
 		var done bool
 		// The timeout makes it wait until the backend has exited.
 		if err := c.admin.QueryRow(ctx, `SELECT pg_terminate_backend($1, 5000)`, conn.PgConn().PID()).Scan(&done); err != nil || !done {
@@ -40,20 +63,28 @@ func (c *cutter) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.T
 			c.cut.Add(1)
 		}
 	}
-	return ctx
 }
 
-func (c *cutter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
-// Postgres lost in the middle of a submission (after the request row is
-// written and the cart taken, before the PO numbers are drawn): the user
-// gets a 503 that says to try again, nothing of the submission is kept
-// (request, POs, lines, audit events, committed spend), the cart is still
-// there, and submitting the same form again creates the request once.
+// Postgres lost in the middle of a submission, after the request row is
+// written and the cart taken: before the PO numbers are drawn, or as the
+// batch that writes the POs, their lines, the audit events and the cap
+// reservations goes out. The user gets a 503 that says to try again,
+// nothing of the submission is kept (request, POs, lines, audit events,
+// committed spend), the cart is still there, and submitting the same form
+// again creates the request once.
 func TestSubmissionCutOffMidwayKeepsNothingAndCanBeRepeated(t *testing.T) {
 	t.Parallel()
+	for _, at := range []string{"next_po_numbers", "INSERT INTO po_lines"} {
+		t.Run(at, func(t *testing.T) {
+			t.Parallel()
+			submitCutOffAt(t, at)
+		})
+	}
+}
+
+func submitCutOffAt(t *testing.T, match string) {
 	admin := pgtest.Pool(t)
-	cut := &cutter{admin: admin, match: "next_po_numbers"}
+	cut := &cutter{admin: admin, match: match}
 	cfg := admin.Config().Copy()
 	cfg.ConnConfig.Tracer = cut
 	traced, err := pgxpool.NewWithConfig(t.Context(), cfg)
@@ -111,7 +142,7 @@ func TestSubmissionCutOffMidwayKeepsNothingAndCanBeRepeated(t *testing.T) {
 		t.Fatal(e)
 	}
 	if cut.cut.Load() != 1 {
-		t.Fatal("the submission never drew PO numbers: nothing was cut")
+		t.Fatalf("the submission never sent %q: nothing was cut", match)
 	}
 	if r.StatusCode != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" ||
 		!strings.Contains(r.Body, "The database is not reachable right now. Please try again shortly.") {
