@@ -13,10 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/procure-app/procure/internal/pgtest"
 	"github.com/procure-app/procure/internal/procure"
 	"github.com/procure-app/procure/internal/testkit"
-	"github.com/procure-app/procure/internal/webtest"
 )
 
 // cutter terminates the backend of the connection that is about to send
@@ -83,16 +81,9 @@ func TestSubmissionCutOffMidwayKeepsNothingAndCanBeRepeated(t *testing.T) {
 }
 
 func submitCutOffAt(t *testing.T, match string) {
-	admin := pgtest.Pool(t)
-	cut := &cutter{admin: admin, match: match}
-	cfg := admin.Config().Copy()
-	cfg.ConnConfig.Tracer = cut
-	traced, err := pgxpool.NewWithConfig(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(traced.Close)
-	app := webtest.StartOn(t, traced, webtest.At(june))
+	cut := &cutter{match: match}
+	app, admin := startTraced(t, cut)
+	cut.admin = admin
 	st := app.Store
 	muc := testkit.MustLocation(t, st, "MUC", "EUR")
 	office := testkit.MustUser(t, st, "office@example.test", testkit.Roles(procure.RoleOrderer), muc)

@@ -15,10 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/procure-app/procure/internal/pgtest"
 	"github.com/procure-app/procure/internal/procure"
 	"github.com/procure-app/procure/internal/testkit"
-	"github.com/procure-app/procure/internal/webtest"
 )
 
 // statements records every statement the app sends while on, once each,
@@ -85,15 +83,7 @@ var explainable = regexp.MustCompile(`(?is)^\s*(SELECT|INSERT|UPDATE|DELETE|WITH
 func TestHotPathStatementsHaveIndexes(t *testing.T) {
 	t.Parallel()
 	rec := &statements{seen: map[string]bool{}}
-	base := pgtest.Pool(t)
-	cfg := base.Config().Copy()
-	cfg.ConnConfig.Tracer = rec
-	traced, err := pgxpool.NewWithConfig(t.Context(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(traced.Close)
-	app := webtest.StartOn(t, traced, webtest.At(june))
+	app, base := startTraced(t, rec)
 	st := app.Store
 	muc := testkit.MustLocation(t, st, "MUC", "EUR")
 	testkit.MustUser(t, st, "office@example.test", testkit.Roles(procure.RoleOrderer), muc)
