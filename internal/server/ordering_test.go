@@ -393,6 +393,22 @@ func TestApprovalsQueuePages(t *testing.T) {
 	if r := s.app.Get(t, proc, "/approvals?after=x"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Enter a whole number") {
 		t.Errorf("a cursor that is not a number: %d", r.StatusCode)
 	}
+	// A chosen value sent altered has no field on an error page to mark:
+	// the page names it, says nothing was saved and links back to the form.
+	req, _ := http.NewRequest(http.MethodPost, s.app.URL+fmt.Sprintf("/approvals/%d", pending[0].ID),
+		strings.NewReader(url.Values{"decision": {"approve"}, "vendor_id": {"abc"}, "unit_price": {"5"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Referer", s.app.URL+next)
+	r = s.app.Do(t, proc, req)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "<strong>vendor id</strong>: Enter a whole number.") ||
+		!strings.Contains(r.Body, "nothing was saved") || strings.Contains(r.Body, "highlighted") ||
+		!strings.Contains(r.Body, `href="`+html.EscapeString(next)+`"`) {
+		t.Errorf("an altered vendor id: %d %s", r.StatusCode, r.Body)
+	}
+	if p, err := s.app.Store.PendingOffContract(t.Context(), 0, 100); err != nil || len(p) != 26 {
+		t.Errorf("after the refused approval %d lines wait, want 26 (%v)", len(p), err)
+	}
 }
 
 func TestReceiveAndApproveThroughForms(t *testing.T) {

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -24,6 +26,29 @@ func TestSafeLocalPath(t *testing.T) {
 	} {
 		if got := safeLocalPath(tc.path); got != tc.ok {
 			t.Errorf("safeLocalPath(%q) = %v, want %v", tc.path, got, tc.ok)
+		}
+	}
+}
+
+// TestSameOriginReferer: an error page links back only to a page of this
+// site the form was sent from.
+func TestSameOriginReferer(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ referer, want string }{
+		{"http://shop.test/approvals?after=7", "/approvals?after=7"},
+		{"http://shop.test/pos/3#lines", "/pos/3"},
+		{"", ""},
+		{"http://evil.example/approvals", ""},
+		{"http://shop.test.evil.example/x", ""},
+		{"//evil.example/x", ""},
+		{"http://shop.test//evil.example/x", ""},
+		{"javascript:alert(1)", ""},
+		{"http://user@shop.test/x", "/x"},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "http://shop.test/approvals/1", nil)
+		r.Header.Set("Referer", tc.referer)
+		if got := sameOriginReferer(r); got != tc.want {
+			t.Errorf("sameOriginReferer(%q) = %q, want %q", tc.referer, got, tc.want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 
@@ -91,6 +92,18 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			return
 		}
 	}
+	// A form refused on fields reaches this page only when the page it
+	// came from has no place to mark them (a hidden value sent altered):
+	// the fields are named here instead of "the highlighted field".
+	if fields := procure.FieldsOf(err); r.Method != http.MethodGet && kind == procure.KindInvalid && len(fields) > 0 {
+		errs := make([]layout.QueryError, 0, len(fields))
+		for _, name := range slices.Sorted(maps.Keys(fields)) {
+			errs = append(errs, layout.QueryError{Name: name, Message: fields[name]})
+		}
+		if rerr := render(w, r, status, layout.FormErrorPage(errs, sameOriginReferer(r))); rerr == nil {
+			return
+		}
+	}
 	if rerr := render(w, r, status, layout.ErrorPage(status, msg)); rerr != nil {
 		http.Error(w, msg, status)
 	}
@@ -162,4 +175,19 @@ func shownValue(v string) string {
 		return strconv.Quote(string(r[:60])) + "…"
 	}
 	return strconv.Quote(v)
+}
+
+// sameOriginReferer is the path (and query) of the page a form was sent
+// from, when the Referer names this site; else "". Only a local path is
+// ever linked to.
+func sameOriginReferer(r *http.Request) string {
+	ref, err := url.Parse(r.Header.Get("Referer"))
+	if err != nil || ref.Host != r.Host {
+		return ""
+	}
+	ref.Scheme, ref.Host, ref.User, ref.Fragment = "", "", nil, ""
+	if back := ref.String(); safeLocalPath(back) {
+		return back
+	}
+	return ""
 }
