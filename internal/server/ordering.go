@@ -253,8 +253,10 @@ func (s *Server) addToCart(w http.ResponseWriter, r *http.Request) error {
 	var it procure.Item
 	var qty money.Quantity
 	switch {
+	case procure.FieldsOf(f.err())["item_id"] != "": // the hidden item id, sent altered
+		err = procure.Errorf(procure.KindInvalid, "That item does not exist.")
 	case f.err() != nil:
-		err = f.err()
+		err = procure.Errorf(procure.KindInvalid, "The form could not be read; add the item again from the catalogue.")
 	case itemID == 0:
 		err = procure.Errorf(procure.KindInvalid, "Choose an item from the catalogue.")
 	default:

@@ -146,6 +146,12 @@ func TestCartRefusesBadQuantities(t *testing.T) {
 	if page := s.app.Get(t, s.office, r.Header.Get("Location")); !strings.Contains(page.Body, "more than once") && !strings.Contains(page.Body, "enter a number") {
 		t.Errorf("duplicate qty accepted")
 	}
+	// The hidden item id sent altered: no field to highlight, so the
+	// message says what is wrong with it.
+	r = s.app.PostForm(t, s.office, "/cart/lines", url.Values{"location": {fmt.Sprint(s.muc)}, "item_id": {"abc"}, "qty": {"1"}})
+	if page := s.app.Get(t, s.office, r.Header.Get("Location")); !strings.Contains(page.Body, "That item does not exist.") || strings.Contains(page.Body, "highlighted") {
+		t.Errorf("an item id that is not a number: flash does not say the item does not exist")
+	}
 	cart, _ := s.app.Store.CartLines(t.Context(), s.officeUser.ID, s.muc)
 	if len(cart) != 0 {
 		t.Errorf("bad quantities wrote %d cart lines", len(cart))
