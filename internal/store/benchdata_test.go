@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -159,5 +160,23 @@ func TestBareOrdersAndBenchMaintenance(t *testing.T) {
 	}
 	if err := admin.QueryRow(ctx, `SELECT checkpoint_lsn::text FROM pg_control_checkpoint()`).Scan(&after); err != nil || after == before {
 		t.Errorf("checkpoint location %s before, %s after (%v)", before, after, err)
+	}
+	// A freshly seeded dataset is settled the same way: vacuumed and
+	// analyzed throughout, then checkpointed.
+	probe := fmt.Sprintf("settle_probe_%d", time.Now().UnixNano())
+	if _, err := admin.Exec(ctx, `CREATE TABLE `+probe+` AS SELECT generate_series(1, 100) AS n`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = admin.Exec(context.Background(), `DROP TABLE IF EXISTS `+probe) })
+	before = after
+	if err := store.New(admin).SettleBench(ctx); err != nil {
+		t.Errorf("settle: %v", err)
+	}
+	var vacuumed bool
+	if err := admin.QueryRow(ctx, `SELECT checkpoint_lsn::text FROM pg_control_checkpoint()`).Scan(&after); err != nil || after == before {
+		t.Errorf("settle: checkpoint location %s before, %s after (%v)", before, after, err)
+	}
+	if err := admin.QueryRow(ctx, `SELECT last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = $1`, probe).Scan(&vacuumed); err != nil || !vacuumed {
+		t.Errorf("settle: a new table vacuumed and analyzed %v (%v)", vacuumed, err)
 	}
 }
