@@ -17,5 +17,18 @@ func (tx *Tx) Send(ctx context.Context, b *Batch) error {
 	if b.b.Len() == 0 {
 		return nil
 	}
+	if tx.p != nil {
+		return classify(tx.p.send(ctx, &b.b, false), "batch")
+	}
 	return classify(tx.tx.SendBatch(ctx, &b.b).Close(), "batch")
+}
+
+// SendCommit runs the queued statements as the transaction's last: in an
+// InPipelinedTx, COMMIT travels with them (and nothing may be sent after
+// it); in an InTx, InTx commits when its function returns.
+func (tx *Tx) SendCommit(ctx context.Context, b *Batch) error {
+	if tx.p != nil {
+		return classify(tx.p.send(ctx, &b.b, true), "batch")
+	}
+	return tx.Send(ctx, b)
 }

@@ -92,8 +92,9 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // methods so that a state change and its audit event commit together.
 type Tx struct {
 	queries
-	tx       pgx.Tx
-	notified int // notifications Notify created in this transaction
+	tx       pgx.Tx         // InTx's transaction
+	p        *pipelinedConn // or InPipelinedTx's connection
+	notified int            // notifications Notify created in this transaction
 }
 
 // Notified is how many notifications this transaction created so far (a
