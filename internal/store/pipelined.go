@@ -29,19 +29,7 @@ var errTxEnded = errors.New("store: statement after the transaction's COMMIT was
 // connection left inside a transaction (a ROLLBACK that failed) is closed
 // by the pool rather than reused.
 func (s *Store) InPipelinedTx(ctx context.Context, fn func(*Tx) error) error {
-	var err error
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = s.pipelined(ctx, fn)
-		if !retryable(err) {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return classify(ctx.Err(), "transaction")
-		case <-time.After(time.Duration(attempt*attempt*15) * time.Millisecond):
-		}
-	}
-	return classify(err, "transaction")
+	return withRetries(ctx, func() error { return s.pipelined(ctx, fn) })
 }
 
 func (s *Store) pipelined(ctx context.Context, fn func(*Tx) error) error {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/procure-app/procure/internal/pgtest"
@@ -96,7 +97,7 @@ func TestPipelinedTransactionCommitsAllOrNothing(t *testing.T) {
 		if (err != nil) != tc.wantErr {
 			t.Errorf("%s: error %v, want one: %v", tc.name, err, tc.wantErr)
 		}
-		if got := rows(); !equalInts(got, tc.want) {
+		if got := rows(); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: rows %v, want %v", tc.name, got, tc.want)
 		}
 	}
@@ -108,16 +109,4 @@ func TestPipelinedTransactionCommitsAllOrNothing(t *testing.T) {
 		}
 		c.Release()
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -123,11 +123,19 @@ var beginWrite = pgx.TxOptions{BeginQuery: "BEGIN ISOLATION LEVEL READ COMMITTED
 // three times with a short jittered pause; fn must therefore be safe to run
 // again (it is: nothing outside the transaction is touched).
 func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
-	var err error
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = pgx.BeginTxFunc(ctx, s.pool, beginWrite, func(tx pgx.Tx) error {
+	return withRetries(ctx, func() error {
+		return pgx.BeginTxFunc(ctx, s.pool, beginWrite, func(tx pgx.Tx) error {
 			return fn(&Tx{queries: queries{db: tx}, tx: tx})
 		})
+	})
+}
+
+// withRetries runs a transaction, again after a short growing pause when
+// it lost a deadlock or a serialization race, up to maxAttempts times.
+func withRetries(ctx context.Context, run func() error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		err = run()
 		if !retryable(err) {
 			break
 		}
