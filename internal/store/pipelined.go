@@ -46,7 +46,12 @@ func (s *Store) pipelined(ctx context.Context, fn func(*Tx) error) error {
 	open := c.Conn().PgConn().TxStatus() != 'I'
 	switch {
 	case err == nil && open:
-		_, err = c.Exec(ctx, "COMMIT")
+		// An aborted transaction (a failed statement whose error fn did
+		// not return) answers COMMIT with ROLLBACK, and no error.
+		var tag pgconn.CommandTag
+		if tag, err = c.Exec(ctx, "COMMIT"); err == nil && tag.String() == "ROLLBACK" {
+			err = pgx.ErrTxCommitRollback
+		}
 	case err != nil && open:
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()

@@ -80,6 +80,13 @@ func TestPipelinedTransactionCommitsAllOrNothing(t *testing.T) {
 			}
 			return tx.Send(ctx, insert(41))
 		}, false, []int{1, 2, 3, 40, 41}},
+		{"a failed statement whose error fn drops still keeps nothing", func(tx *store.Tx) error {
+			if err := tx.Send(ctx, insert(60)); err != nil {
+				return err
+			}
+			_ = tx.ExecForTest(ctx, `INSERT INTO pipelined_probe VALUES (-1)`)
+			return nil
+		}, true, []int{1, 2, 3, 40, 41}},
 		{"nothing runs after COMMIT was sent", func(tx *store.Tx) error {
 			if err := tx.SendCommit(ctx, insert(50)); err != nil {
 				return err
