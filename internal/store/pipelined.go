@@ -76,7 +76,7 @@ func (p *pipelinedConn) begin(ctx context.Context) error {
 		return nil
 	}
 	p.begun = true
-	_, err := p.c.Exec(ctx, "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL plan_cache_mode = auto") // beginWrite
+	_, err := p.c.Exec(ctx, beginWriteSQL)
 	return err
 }
 
@@ -110,8 +110,8 @@ func (p *pipelinedConn) send(ctx context.Context, b *pgx.Batch, commit bool) err
 	if !p.begun {
 		p.begun = true
 		lead := &pgx.Batch{}
-		lead.Queue("BEGIN ISOLATION LEVEL READ COMMITTED") // beginWrite, one statement per message
-		lead.Queue("SET LOCAL plan_cache_mode = auto")
+		lead.Queue(beginWriteStatement1) // beginWrite, one statement per message
+		lead.Queue(beginWriteStatement2)
 		b = &pgx.Batch{QueuedQueries: append(lead.QueuedQueries, b.QueuedQueries...)}
 	}
 	if commit {

@@ -116,7 +116,16 @@ const maxAttempts = 3
 // Write transactions look rows up by key; a statement whose generic plan
 // would be worse keeps being planned per execution (Postgres compares).
 // One round trip: the simple protocol carries both statements.
-var beginWrite = pgx.TxOptions{BeginQuery: "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL plan_cache_mode = auto"}
+var beginWrite = pgx.TxOptions{BeginQuery: beginWriteSQL}
+
+// beginWriteSQL is beginWrite's text; InPipelinedTx sends the same two
+// statements with its first batch, one per message.
+const beginWriteSQL = beginWriteStatement1 + "; " + beginWriteStatement2
+
+const (
+	beginWriteStatement1 = "BEGIN ISOLATION LEVEL READ COMMITTED"
+	beginWriteStatement2 = "SET LOCAL plan_cache_mode = auto"
+)
 
 // InTx runs fn in a READ COMMITTED transaction: committed if fn returns nil,
 // else rolled back. A deadlock or serialization failure is retried up to
